@@ -1,0 +1,26 @@
+// Schema for ReadShareGroupStateSummary (API key 87). Field order is wire order.
+import { message, f, arrOf } from '../schema.js';
+
+export const ReadShareGroupStateSummaryRequest = message(87, 'ReadShareGroupStateSummaryRequest', '0', '0+', [
+  f('groupId', 'string', '0+'),
+  f('topics', arrOf([
+    f('topicId', 'uuid', '0+'),
+    f('partitions', arrOf([
+      f('partition', 'int32', '0+'),
+      f('leaderEpoch', 'int32', '0+'),
+    ]), '0+'),
+  ]), '0+'),
+]);
+
+export const ReadShareGroupStateSummaryResponse = message(87, 'ReadShareGroupStateSummaryResponse', '0', '0+', [
+  f('results', arrOf([
+    f('topicId', 'uuid', '0+'),
+    f('partitions', arrOf([
+      f('partition', 'int32', '0+'),
+      f('errorCode', 'int16', '0+'),
+      f('errorMessage', 'string', '0+', { nullable: '0+', default: null }),
+      f('stateEpoch', 'int32', '0+'),
+      f('startOffset', 'int64', '0+'),
+    ]), '0+'),
+  ]), '0+'),
+]);
