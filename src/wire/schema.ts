@@ -80,7 +80,7 @@ type ValueOf<T> = T extends PrimName
 type InputOf<T> = T extends PrimName
   ? Prims[T]
   : T extends ArrayType<infer E>
-    ? readonly InputOf<E>[]
+    ? InputOf<E>[]
     : T extends StructType<infer F>
       ? Input<F>
       : never;

@@ -1,0 +1,276 @@
+/**
+ * The broker: a config, a log store, a handler table and a network server,
+ * wired together. Handlers reach shared state (topics, node identity,
+ * cluster id) through this object.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { resolveConfig, type BrokerConfig } from './config/broker-config.js';
+import { TOPIC_CONFIGS, type TopicConfigDef } from './config/topic-configs.js';
+import { HANDLERS } from './handlers/index.js';
+import type { Handler } from './handlers/handler.js';
+import { createLogStore } from './log/index.js';
+import type { LogStore, PartitionLog, TopicConfigs, TopicInfo } from './log/types.js';
+import { createDispatcher } from './server/dispatch.js';
+import { KafkaServer } from './server/server.js';
+
+export interface ApiVersionRange {
+  apiKey: number;
+  minVersion: number;
+  maxVersion: number;
+}
+
+export interface NodeEndpoint {
+  nodeId: number;
+  host: string;
+  port: number;
+  rack: string | null;
+}
+
+/** Config sources as DescribeConfigs/CreateTopics report them. */
+export const ConfigSource = {
+  DYNAMIC_TOPIC_CONFIG: 1,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+} as const;
+
+// Every ACL operation is allowed while there is no authorizer (bit per AclOperation code).
+const ALL_TOPIC_OPS = [3, 4, 5, 6, 7, 8, 10, 11].reduce((m, op) => m | (1 << op), 0);
+const ALL_CLUSTER_OPS = [4, 5, 7, 8, 9, 10, 11, 12].reduce((m, op) => m | (1 << op), 0);
+
+export class Broker {
+  readonly config: BrokerConfig;
+  readonly store: LogStore;
+  readonly logger: Logger;
+  readonly handlers: readonly Handler[];
+  /** Leader epoch of every partition: one broker, never re-elected. */
+  readonly leaderEpoch = 0;
+  clusterId = '';
+  private server: KafkaServer | null = null;
+  private readonly abort = new AbortController();
+  private readonly creating = new Map<string, Promise<TopicInfo>>();
+  private metadataServed = false;
+  private readonly metadataWaiters: (() => void)[] = [];
+  private boundPort = 0;
+
+  constructor(config: BrokerConfig, logger: Logger, handlers: readonly Handler[] = HANDLERS) {
+    this.config = config;
+    this.logger = logger;
+    this.handlers = handlers;
+    this.store = createLogStore({
+      ...(config.inMemory ? { inMemory: true } : { dataDir: config.dataDir }),
+      logger: logger.child({ component: 'log' }),
+      defaults: { segmentBytes: config.logSegmentBytes, segmentMs: config.logRollMs },
+    });
+  }
+
+  get nodeId(): number {
+    return this.config.nodeId;
+  }
+
+  /** Aborted when shutdown starts; long polls listen to it. */
+  get closing(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  async start(): Promise<void> {
+    const t0 = performance.now();
+    this.clusterId = this.config.clusterId ?? this.loadOrCreateClusterId();
+    await this.store.open();
+    this.server = new KafkaServer({
+      listeners: [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }],
+      dispatch: createDispatcher(this, this.handlers),
+      logger: this.logger,
+      maxInFlight: this.config.maxInFlightRequests,
+      maxFrameSize: this.config.socketRequestMaxBytes,
+    });
+    await this.server.listen();
+    this.boundPort = this.server.port;
+    this.logger.info(
+      {
+        nodeId: this.nodeId,
+        clusterId: this.clusterId,
+        storage: this.config.inMemory ? 'memory' : this.config.dataDir,
+        topics: [...this.store.topics()].length,
+        bootstrap: this.bootstrapServers,
+        startupMs: Math.round(performance.now() - t0),
+      },
+      'broker started',
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.abort.signal.aborted) return;
+    this.logger.info('broker shutting down');
+    this.abort.abort();
+    await this.server?.close();
+    await this.store.close();
+    this.logger.info('broker stopped');
+  }
+
+  get advertisedHost(): string {
+    if (this.config.advertisedHost) return this.config.advertisedHost;
+    const h = this.config.host;
+    return h === '0.0.0.0' || h === '::' || h === '' ? '127.0.0.1' : h;
+  }
+
+  get advertisedPort(): number {
+    return this.config.advertisedPort ?? this.boundPort;
+  }
+
+  get bootstrapServers(): string {
+    const h = this.advertisedHost;
+    return `${h.includes(':') ? `[${h}]` : h}:${this.advertisedPort}`;
+  }
+
+  supportedApis(): ApiVersionRange[] {
+    return this.handlers.map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+  }
+
+  brokerEndpoints(): NodeEndpoint[] {
+    return [{ nodeId: this.nodeId, host: this.advertisedHost, port: this.advertisedPort, rack: null }];
+  }
+
+  hasNode(id: number): boolean {
+    return id === this.nodeId;
+  }
+
+  nodeCount(): number {
+    return 1;
+  }
+
+  clusterAuthorizedOperations(): number {
+    return ALL_CLUSTER_OPS;
+  }
+
+  topicAuthorizedOperations(): number {
+    return ALL_TOPIC_OPS;
+  }
+
+  /** Resolves once a Metadata request has been answered (readiness). */
+  whenMetadataServed(): Promise<void> {
+    if (this.metadataServed) return Promise.resolve();
+    return new Promise((resolve) => this.metadataWaiters.push(resolve));
+  }
+
+  markMetadataServed(): void {
+    if (this.metadataServed) return;
+    this.metadataServed = true;
+    for (const w of this.metadataWaiters.splice(0)) w();
+  }
+
+  isCreating(name: string): boolean {
+    return this.creating.has(name);
+  }
+
+  /** Creates a topic; concurrent creates of one name share one creation. */
+  createTopic(name: string, numPartitions: number, configs: TopicConfigs = {}): Promise<TopicInfo> {
+    const pending = this.creating.get(name);
+    if (pending) return pending;
+    const p = this.store.createTopic(name, { numPartitions, configs }).finally(() => this.creating.delete(name));
+    this.creating.set(name, p);
+    return p;
+  }
+
+  /** `auto.create.topics.enable`: a Metadata request for an unknown topic creates it. */
+  async autoCreateTopic(name: string): Promise<TopicInfo | undefined> {
+    const existing = this.store.topic(name);
+    if (existing) return existing;
+    try {
+      const t = await this.createTopic(name, this.config.numPartitions);
+      this.logger.info({ topic: name, partitions: t.numPartitions }, 'auto-created topic');
+      return t;
+    } catch (err) {
+      this.logger.warn({ err, topic: name }, 'auto-create failed');
+      return this.store.topic(name);
+    }
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.store.deleteTopic(name);
+  }
+
+  /** The broker-level value of a topic config (its default for topics that do not set it). */
+  brokerDefault(d: TopicConfigDef): { value: string; source: number } {
+    const overrides: Record<string, string> = {
+      'segment.bytes': String(this.config.logSegmentBytes),
+      'segment.ms': String(this.config.logRollMs),
+      'max.message.bytes': String(this.config.messageMaxBytes),
+    };
+    const v = overrides[d.name];
+    if (v !== undefined && v !== d.defaultValue) return { value: v, source: ConfigSource.STATIC_BROKER_CONFIG };
+    return { value: d.defaultValue, source: ConfigSource.DEFAULT_CONFIG };
+  }
+
+  /** Every topic config with its effective value and source, as CreateTopics v5+ returns them. */
+  effectiveTopicConfigs(configs: TopicConfigs): { name: string; value: string; readOnly: boolean; configSource: number; isSensitive: boolean }[] {
+    return TOPIC_CONFIGS.map((d) => {
+      const own = configs[d.name];
+      const { value, source } = own !== undefined ? { value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG } : this.brokerDefault(d);
+      return { name: d.name, value, readOnly: false, configSource: source, isSensitive: false };
+    });
+  }
+
+  maxMessageBytes(topic: TopicInfo): number {
+    const v = topic.configs['max.message.bytes'];
+    return v !== undefined ? Number(v) : this.config.messageMaxBytes;
+  }
+
+  /** No transactions yet: everything below the log end is stable. */
+  lastStableOffset(log: PartitionLog): bigint {
+    return log.logEndOffset;
+  }
+
+  /** Kafka keeps the cluster id in meta.properties; so do we, so restarts keep it. */
+  private loadOrCreateClusterId(): string {
+    if (this.config.inMemory) return randomBytes(16).toString('base64url');
+    const dir = this.config.dataDir;
+    const file = join(dir, 'meta.properties');
+    if (existsSync(file)) {
+      const m = /^cluster\.id=(.+)$/m.exec(readFileSync(file, 'utf8'));
+      if (m) return m[1]!.trim();
+    }
+    const id = randomBytes(16).toString('base64url');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(`${file}.tmp`, `#kafkalite\nversion=1\ncluster.id=${id}\nnode.id=${this.nodeId}\n`);
+    renameSync(`${file}.tmp`, file);
+    return id;
+  }
+}
+
+export interface StartBrokerOptions extends Partial<BrokerConfig> {
+  /** A pino logger to use; by default one at `logLevel` writing to stderr. */
+  logger?: Logger;
+}
+
+export interface BrokerHandle {
+  /** `host:port` to give clients. */
+  readonly bootstrapServers: string;
+  readonly port: number;
+  readonly broker: Broker;
+  close(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { name: 'kafkalite' } }, pino.destination(2));
+}
+
+/** Starts a broker; resolves once it accepts connections and can answer Metadata. */
+export async function startBroker(opts: StartBrokerOptions = {}): Promise<BrokerHandle> {
+  const { logger, ...rest } = opts;
+  const config = resolveConfig(rest);
+  const broker = new Broker(config, logger ?? createLogger(opts.logLevel ?? 'warn'));
+  await broker.start();
+  return {
+    bootstrapServers: broker.bootstrapServers,
+    port: broker.port,
+    broker,
+    close: () => broker.close(),
+  };
+}

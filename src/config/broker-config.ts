@@ -1,0 +1,60 @@
+/** Broker settings, with the defaults a development/CI broker should have. */
+export interface BrokerConfig {
+  /** Interface to listen on. */
+  host: string;
+  /** Port to listen on; 0 picks a free one. */
+  port: number;
+  /** Host clients are told to connect to (Metadata); defaults to `host`, or 127.0.0.1 when listening on all interfaces. */
+  advertisedHost?: string;
+  /** Port clients are told to connect to; defaults to the bound port. */
+  advertisedPort?: number;
+  /** Where topics live on disk (ignored with `inMemory`). */
+  dataDir: string;
+  /** Keep everything in memory; nothing touches the disk. */
+  inMemory: boolean;
+  nodeId: number;
+  /** Fixed cluster id; by default generated once and kept in `<dataDir>/meta.properties`. */
+  clusterId?: string;
+  /** `num.partitions`: partitions of auto-created topics and of CreateTopics with -1. */
+  numPartitions: number;
+  /** `auto.create.topics.enable`. */
+  autoCreateTopics: boolean;
+  /** `default.replication.factor`. */
+  defaultReplicationFactor: number;
+  /** `message.max.bytes`: largest record batch accepted (topic `max.message.bytes` overrides). */
+  messageMaxBytes: number;
+  /** `socket.request.max.bytes`: largest request frame; larger closes the connection. */
+  socketRequestMaxBytes: number;
+  /** Requests a connection may have in flight before the broker stops reading from it. */
+  maxInFlightRequests: number;
+  /** `log.segment.bytes` / `log.roll.ms`: defaults for topics without their own. */
+  logSegmentBytes: number;
+  logRollMs: number;
+  /** `delete.topic.enable`. */
+  deleteTopicEnable: boolean;
+  logLevel: string;
+}
+
+export const DEFAULT_CONFIG: BrokerConfig = {
+  host: '127.0.0.1',
+  port: 9092,
+  dataDir: './data',
+  inMemory: false,
+  nodeId: 1,
+  numPartitions: 1,
+  autoCreateTopics: true,
+  defaultReplicationFactor: 1,
+  messageMaxBytes: 1048588,
+  socketRequestMaxBytes: 104857600,
+  maxInFlightRequests: 100,
+  logSegmentBytes: 1073741824,
+  logRollMs: 604800000,
+  deleteTopicEnable: true,
+  logLevel: 'info',
+};
+
+export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
+  const c: BrokerConfig = { ...DEFAULT_CONFIG };
+  for (const [k, v] of Object.entries(partial)) if (v !== undefined) (c as unknown as Record<string, unknown>)[k] = v;
+  return c;
+}

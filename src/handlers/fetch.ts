@@ -1,0 +1,105 @@
+import type { PartitionLog } from '../log/types.js';
+import { ErrorCode } from '../wire/error-codes.js';
+import { FetchRequest, FetchResponse } from '../wire/messages/fetch.js';
+import { EMPTY } from '../wire/reader.js';
+import type { DecodedMessage, InputMessage } from '../wire/schema.js';
+import { defineHandler, type RequestContext } from './handler.js';
+import { leaderEpochError } from './partition-checks.js';
+import { waitForAppend } from './wait-for-append.js';
+
+type Req = DecodedMessage<typeof FetchRequest>;
+type Res = InputMessage<typeof FetchResponse>;
+type PartitionOut = NonNullable<NonNullable<Res['responses']>[number]['partitions']>[number];
+
+interface Wanted {
+  /** Position in the response (topic index, partition index within it). */
+  topicIdx: number;
+  out: PartitionOut;
+  log: PartitionLog | null;
+  fetchOffset: bigint;
+  partitionMaxBytes: number;
+}
+
+export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 4, max: 17 }, async (req, ctx) => {
+  // Fetch sessions (KIP-227): we never create one and answer session id 0, which
+  // tells clients to keep sending full fetch requests. A client that names a
+  // session we do not have is told so.
+  if (req.sessionId !== 0) {
+    return { throttleTimeMs: 0, errorCode: ErrorCode.FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] };
+  }
+  const { topics, wanted } = plan(req, ctx);
+  const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+  for (;;) {
+    const bytes = readAll(req, wanted);
+    const remaining = deadline - Date.now();
+    const anyError = wanted.some((w) => w.out.errorCode !== ErrorCode.NONE);
+    if (bytes >= req.minBytes || remaining <= 0 || anyError || wanted.length === 0) break;
+    const woke = await waitForAppend(
+      wanted.map((w) => w.log!),
+      remaining,
+      ctx.broker.closing,
+    );
+    if (woke === 'closed') break;
+  }
+  return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: topics };
+});
+
+function plan(req: Req, ctx: RequestContext): { topics: NonNullable<Res['responses']>; wanted: Wanted[] } {
+  const { broker, apiVersion } = ctx;
+  const topics: NonNullable<Res['responses']> = [];
+  const wanted: Wanted[] = [];
+  for (const t of req.topics) {
+    const info = apiVersion >= 13 ? broker.store.topicById(t.topicId) : broker.store.topic(t.topic);
+    const missing = apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+    const partitions: PartitionOut[] = [];
+    topics.push(apiVersion >= 13 ? { topicId: t.topicId, partitions } : { topic: t.topic, partitions });
+    for (const p of t.partitions) {
+      const log = info ? (broker.store.partition(info.name, p.partition) ?? null) : null;
+      const out: PartitionOut = {
+        partitionIndex: p.partition,
+        errorCode: info ? (log ? leaderEpochError(broker, p.currentLeaderEpoch) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) : missing,
+        highWatermark: -1n,
+        lastStableOffset: -1n,
+        logStartOffset: -1n,
+        abortedTransactions: null,
+        preferredReadReplica: -1,
+        records: EMPTY,
+      };
+      partitions.push(out);
+      wanted.push({ topicIdx: topics.length - 1, out, log: out.errorCode === ErrorCode.NONE ? log : null, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes });
+    }
+  }
+  return { topics, wanted };
+}
+
+/** Fills every partition's result from the log; returns the record bytes gathered. */
+function readAll(req: Req, wanted: Wanted[]): number {
+  let remaining = req.maxBytes;
+  let total = 0;
+  for (const w of wanted) {
+    const log = w.log;
+    if (!log) continue;
+    const out = w.out;
+    const start = log.logStartOffset;
+    const end = log.logEndOffset;
+    out.highWatermark = end;
+    out.lastStableOffset = end;
+    out.logStartOffset = start;
+    if (w.fetchOffset < start || w.fetchOffset > end) {
+      out.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      out.records = EMPTY;
+      continue;
+    }
+    if (w.fetchOffset === end) {
+      out.records = EMPTY;
+      continue;
+    }
+    // KIP-74: the first partition with data returns at least one whole batch even past the limits.
+    const limit = Math.max(0, Math.min(w.partitionMaxBytes, remaining));
+    const r = log.read(w.fetchOffset, limit, total === 0);
+    out.records = r.batches.length === 1 ? r.batches[0]! : r.batches;
+    remaining -= r.size;
+    total += r.size;
+  }
+  return total;
+}

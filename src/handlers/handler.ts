@@ -1,0 +1,46 @@
+/**
+ * What one handler file exports: the API it serves, the versions it supports
+ * (the source of truth for ApiVersions and the README table), and a function
+ * from a decoded request to a response value (null: send no response).
+ */
+import type { Logger } from 'pino';
+import type { Broker } from '../broker.js';
+import type { DecodedMessage, InputMessage, MessageSchema } from '../wire/schema.js';
+
+export interface RequestContext {
+  readonly apiKey: number;
+  readonly apiVersion: number;
+  readonly correlationId: number;
+  readonly clientId: string | null;
+  readonly broker: Broker;
+  readonly log: Logger;
+}
+
+export type HandlerResult<T> = T | null | Promise<T | null>;
+
+export interface Handler {
+  readonly apiKey: number;
+  readonly name: string;
+  readonly minVersion: number;
+  readonly maxVersion: number;
+  readonly request: MessageSchema;
+  readonly response: MessageSchema;
+  handle(request: any, ctx: RequestContext): HandlerResult<unknown>;
+}
+
+export function defineHandler<Req extends MessageSchema, Res extends MessageSchema>(
+  request: Req,
+  response: Res,
+  versions: { min: number; max: number },
+  handle: (request: DecodedMessage<Req>, ctx: RequestContext) => HandlerResult<InputMessage<Res>>,
+): Handler {
+  return {
+    apiKey: request.apiKey,
+    name: request.name.replace(/Request$/, ''),
+    minVersion: versions.min,
+    maxVersion: versions.max,
+    request,
+    response,
+    handle,
+  };
+}

@@ -1,0 +1,67 @@
+import type { PartitionLog } from '../log/types.js';
+import { ErrorCode } from '../wire/error-codes.js';
+import { ProduceRequest, ProduceResponse } from '../wire/messages/produce.js';
+import { setPartitionLeaderEpoch, splitBatches } from '../wire/record-batch.js';
+import type { InputMessage } from '../wire/schema.js';
+import { defineHandler, type RequestContext } from './handler.js';
+import { lookupPartition } from './partition-checks.js';
+
+type PartitionResult = NonNullable<NonNullable<InputMessage<typeof ProduceResponse>['responses']>[number]['partitionResponses']>[number];
+
+const ZSTD = 4;
+
+export const produce = defineHandler(ProduceRequest, ProduceResponse, { min: 3, max: 11 }, (req, ctx) => {
+  const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
+  const responses = req.topicData.map((t) => ({
+    name: t.name,
+    partitionResponses: t.partitionData.map((p): PartitionResult => {
+      if (!validAcks) return error(p.index, ErrorCode.INVALID_REQUIRED_ACKS);
+      return appendPartition(ctx, t.name, p.index, p.records);
+    }),
+  }));
+  // acks=0: the client expects no response at all.
+  if (req.acks === 0) return null;
+  return { responses, throttleTimeMs: 0 };
+});
+
+function error(index: number, errorCode: number, errorMessage: string | null = null): PartitionResult {
+  return { index, errorCode, baseOffset: -1n, logAppendTimeMs: -1n, logStartOffset: -1n, errorMessage };
+}
+
+function appendPartition(ctx: RequestContext, topic: string, partition: number, records: Buffer | null): PartitionResult {
+  const { broker } = ctx;
+  const found = lookupPartition(broker, topic, partition);
+  if (!found.log) return error(partition, found.errorCode);
+  const log: PartitionLog = found.log;
+  if (records === null || records.length === 0) return error(partition, ErrorCode.INVALID_RECORD, 'Produce request contains no records');
+
+  const split = splitBatches(records);
+  if ('error' in split) {
+    ctx.log.warn({ topic, partition, reason: split.message }, 'rejected produce batch');
+    return error(partition, ErrorCode[split.error === 'UNSUPPORTED_MAGIC' ? 'INVALID_RECORD' : split.error], split.message);
+  }
+  // Since v3 a partition carries exactly one v2 batch (ProduceRequest.validateRecords).
+  if (split.batches.length !== 1) {
+    return error(partition, ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must contain exactly one record batch per partition');
+  }
+  const batch = split.batches[0]!;
+  if (batch.compression === ZSTD && ctx.apiVersion < 7) {
+    return error(partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with version < 7 cannot use ZStandard compression');
+  }
+  const topicInfo = broker.store.topic(topic)!;
+  const maxBytes = broker.maxMessageBytes(topicInfo);
+  if (batch.buf.length > maxBytes) {
+    return error(partition, ErrorCode.MESSAGE_TOO_LARGE, `The batch size ${batch.buf.length} is larger than the max message size ${maxBytes}`);
+  }
+  setPartitionLeaderEpoch(batch.buf, broker.leaderEpoch);
+  const logAppendTime = topicInfo.configs['message.timestamp.type'] === 'LogAppendTime' ? BigInt(Date.now()) : undefined;
+  const result = log.append(batch.buf, logAppendTime !== undefined ? { logAppendTime } : {});
+  return {
+    index: partition,
+    errorCode: ErrorCode.NONE,
+    baseOffset: result.baseOffset,
+    logAppendTimeMs: logAppendTime ?? -1n,
+    logStartOffset: log.logStartOffset,
+    errorMessage: null,
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The storage contract shared by the on-disk and in-memory backends. Record
+ * data travels as bytes: appends take already-validated RecordBatch v2 bytes,
+ * reads return whole batches as Buffer slices.
+ */
+
+/** Topic-level configs as Kafka names them (`retention.ms`, `segment.bytes`, ...), values as strings. */
+export type TopicConfigs = Record<string, string>;
+
+export interface TopicInfo {
+  readonly name: string;
+  /** Kafka-style UUID string (unpadded base64url of 16 bytes). */
+  readonly topicId: string;
+  readonly numPartitions: number;
+  readonly configs: TopicConfigs;
+  readonly internal: boolean;
+}
+
+export interface CreateTopicOptions {
+  numPartitions: number;
+  configs?: TopicConfigs;
+  /** Assigned randomly when omitted. */
+  topicId?: string;
+  internal?: boolean;
+}
+
+export interface AppendResult {
+  /** Offset assigned to the first record of the first appended batch. */
+  baseOffset: bigint;
+  /** The log end offset after the append. */
+  logEndOffset: bigint;
+}
+
+export interface AppendOptions {
+  /**
+   * When set, the batches' timestamp type is switched to LogAppendTime with this
+   * timestamp (maxTimestamp field patched, CRC recomputed), as Kafka does for
+   * `message.timestamp.type=LogAppendTime`.
+   */
+  logAppendTime?: bigint;
+}
+
+export interface ReadResult {
+  /** Whole batches, starting with the batch that contains the requested offset. */
+  batches: Buffer[];
+  /** Total bytes in `batches`. */
+  size: number;
+}
+
+export interface TimestampLookup {
+  offset: bigint;
+  timestamp: bigint;
+}
+
+export interface PartitionLog {
+  readonly topic: string;
+  readonly partition: number;
+  /** First offset still in the log. */
+  readonly logStartOffset: bigint;
+  /** Offset the next appended record will get (= high watermark on a single broker). */
+  readonly logEndOffset: bigint;
+  /** Total bytes of record data held. */
+  readonly sizeBytes: number;
+
+  /**
+   * Appends one or more concatenated, already-validated v2 batches. Each batch's
+   * baseOffset is patched in place to its assigned offset (the CRC does not cover
+   * it). Synchronous: the bytes are handed to the OS (or memory) before it returns.
+   */
+  append(batches: Buffer, opts?: AppendOptions): AppendResult;
+
+  /**
+   * Reads whole batches from the one containing `offset`, up to `maxBytes`; the
+   * first batch is returned even when larger than `maxBytes` if `minOneBatch`.
+   * Offsets outside [logStartOffset, logEndOffset] are the caller's to check.
+   */
+  read(offset: bigint, maxBytes: number, minOneBatch: boolean): ReadResult;
+
+  /** Earliest offset whose batch max timestamp is >= timestamp, or null when none. */
+  offsetForTimestamp(timestamp: bigint): TimestampLookup | null;
+
+  /** The offset and timestamp of the record with the largest timestamp, or null when empty. */
+  maxTimestamp(): TimestampLookup | null;
+
+  /** Called after every append; returns an unsubscribe function. Used by long-poll fetch. */
+  onAppend(listener: () => void): () => void;
+}
+
+export interface LogStore {
+  /** Loads (or creates) the store; recovers torn tails of on-disk segments. */
+  open(): Promise<void>;
+  /** Flushes and closes every file. */
+  close(): Promise<void>;
+
+  topics(): Iterable<TopicInfo>;
+  topic(name: string): TopicInfo | undefined;
+  topicById(topicId: string): TopicInfo | undefined;
+  /** Throws if the topic exists. The topic metadata is durable when this resolves. */
+  createTopic(name: string, opts: CreateTopicOptions): Promise<TopicInfo>;
+  /** Removes the topic and its data; no-op if absent. */
+  deleteTopic(name: string): Promise<void>;
+  /** Replaces a topic's configs (durably). */
+  setTopicConfigs(name: string, configs: TopicConfigs): Promise<void>;
+
+  partition(topic: string, partition: number): PartitionLog | undefined;
+}
