@@ -177,7 +177,9 @@ function structEncoder(ctx: Ctx, fields: readonly AnyField[]): string {
       tagged.push(fl);
       continue;
     }
-    body.push(writeStmt(ctx, fl.type, inRange(fl.opts.nullable, version), flexible, `o.${fl.name}`));
+    // A field left out takes its schema default (e.g. -1, true), not the type's zero value.
+    const v = 'default' in fl.opts ? `(o.${fl.name} !== undefined ? o.${fl.name} : ${constExpr(ctx, fl.opts.default)})` : `o.${fl.name}`;
+    body.push(writeStmt(ctx, fl.type, inRange(fl.opts.nullable, version), flexible, v));
   }
   if (flexible) {
     // Tagged fields are written only when they differ from their default, in tag order.

@@ -22,7 +22,8 @@ export function readRequestHeader(r: Reader): RequestHeader {
   const apiVersion = r.int16();
   const correlationId = r.int32();
   const clientId = r.nullableString();
-  // ApiVersions requests with an unknown version are parsed with header v1 (the v0-shaped error reply follows).
+  // Header v2 from the API's first flexible version on; for an unknown, newer ApiVersions version that is
+  // v2 too (as Kafka parses it), and the dispatcher answers it with the v0-shaped error reply.
   const headerVersion = isFlexible(apiKey, apiVersion) ? 2 : 1;
   if (headerVersion === 2) skipTaggedFields(r);
   return { apiKey, apiVersion, correlationId, clientId, headerVersion };

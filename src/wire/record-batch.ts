@@ -47,13 +47,8 @@ export const TIMESTAMP_TYPE_BIT = 0x08;
 export const TRANSACTIONAL_BIT = 0x10;
 export const CONTROL_BIT = 0x20;
 
-export const enum CompressionType {
-  None = 0,
-  Gzip = 1,
-  Snappy = 2,
-  Lz4 = 3,
-  Zstd = 4,
-}
+/** Compression codecs, attributes & 7. */
+export const CompressionType = { None: 0, Gzip: 1, Snappy: 2, Lz4: 3, Zstd: 4 } as const;
 
 /** 0 = CreateTime, 1 = LogAppendTime. */
 export type TimestampType = 0 | 1;
@@ -143,18 +138,16 @@ export interface BatchError {
 export function checkBatchAt(buf: Buffer, pos: number, end = buf.length): number | BatchError {
   const remaining = end - pos;
   // Magic sits at byte 16 in every message format (v0/v1 have crc at 12, magic at 16),
-  // so a legacy message set can be recognised before its length is judged by v2 rules.
-  if (remaining < LOG_OVERHEAD) {
+  // so a legacy message set is recognised before its length is judged by v2 rules.
+  if (remaining <= MAGIC_OFFSET) {
     return corrupt(`truncated batch header: ${remaining} bytes left at byte ${pos}`);
   }
-  const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
-  if (remaining > MAGIC_OFFSET) {
-    const magic = buf.readInt8(pos + MAGIC_OFFSET);
-    if (magic === 0 || magic === 1) {
-      return { error: 'UNSUPPORTED_MAGIC', message: `message format v${magic} is not supported (only record batch v2)` };
-    }
-    if (magic !== CURRENT_MAGIC && batchLength >= MIN_BATCH_LENGTH) return corrupt(`unknown magic ${magic} at byte ${pos}`);
+  const magic = buf.readInt8(pos + MAGIC_OFFSET);
+  if (magic === 0 || magic === 1) {
+    return { error: 'UNSUPPORTED_MAGIC', message: `message format v${magic} is not supported (only record batch v2)` };
   }
+  if (magic !== CURRENT_MAGIC) return corrupt(`unknown magic ${magic} at byte ${pos}`);
+  const batchLength = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
   if (batchLength < MIN_BATCH_LENGTH) {
     return corrupt(`batch length ${batchLength} is smaller than the minimum ${MIN_BATCH_LENGTH} at byte ${pos}`);
   }

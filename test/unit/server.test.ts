@@ -166,7 +166,7 @@ describe('Framer', () => {
           out.push(...collect(f));
         }
         // Cheap comparison in the loop; the full (slow) diff only on failure.
-        if (out.length !== bodies.length || !Buffer.concat(out).equals(want) || f.hasPartial) {
+        if (out.length !== bodies.length || out.some((b, k) => b.length !== bodies[k]!.length) || !Buffer.concat(out).equals(want) || f.hasPartial) {
           expect({ i, j, out }).toEqual({ i, j, out: bodies });
         }
         checked++;
