@@ -83,12 +83,14 @@ export class IndexFile {
     if (this.fd !== null) fs.fsyncSync(this.fd);
   }
 
-  /** Closes the write handle; the memory copy stays for lookups. */
+  /** Closes the write handle; the memory copy stays for lookups, trimmed to its entries. */
   close(): void {
     if (this.fd !== null) {
       fs.closeSync(this.fd);
       this.fd = null;
     }
+    const used = this.count * this.entrySize;
+    if (used > 0 && this.buf.length > used * 1.25) this.buf = Buffer.from(this.buf.subarray(0, used));
   }
 
   private openFd(): number {

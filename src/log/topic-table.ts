@@ -63,6 +63,13 @@ export function withPartitionCount(info: TopicInfo, numPartitions: number): Topi
   return freezeInfo({ ...info, numPartitions });
 }
 
+/** Partition counts only grow (Kafka's CreatePartitions rule). */
+export function checkGrowth(info: TopicInfo, totalCount: number): void {
+  if (!Number.isInteger(totalCount) || totalCount <= info.numPartitions) {
+    throw new Error(`topic '${info.name}' has ${info.numPartitions} partitions; the new count ${totalCount} must be larger`);
+  }
+}
+
 function freezeInfo(info: TopicInfo): TopicInfo {
   Object.freeze(info.configs);
   return Object.freeze(info);
@@ -78,8 +85,9 @@ export class TopicTable<P> {
   private readonly nameById = new Map<string, string>();
   private readonly reserved = new Set<string>();
 
-  infos(): IterableIterator<TopicInfo> {
-    return mapIter(this.byName.values(), (e) => e.info);
+  /** A snapshot array, so callers may iterate it more than once or while topics change. */
+  infos(): TopicInfo[] {
+    return Array.from(this.byName.values(), (e) => e.info);
   }
   info(name: string): TopicInfo | undefined {
     return this.byName.get(name)?.info;
@@ -131,9 +139,6 @@ export class TopicTable<P> {
   }
 }
 
-function* mapIter<T, U>(it: Iterable<T>, f: (t: T) => U): IterableIterator<U> {
-  for (const t of it) yield f(t);
-}
 function* flatIter<P>(entries: Iterable<Entry<P>>): IterableIterator<P> {
   for (const e of entries) yield* e.partitions;
 }

@@ -76,10 +76,17 @@ export interface PartitionLog {
    */
   read(offset: bigint, maxBytes: number, minOneBatch: boolean): ReadResult;
 
-  /** Earliest offset whose batch max timestamp is >= timestamp, or null when none. */
+  /**
+   * Earliest offset whose batch max timestamp is >= timestamp, or null when none.
+   * Batch-level: `offset` is that batch's base offset and `timestamp` its max
+   * timestamp; callers needing the exact record decode that one batch.
+   */
   offsetForTimestamp(timestamp: bigint): TimestampLookup | null;
 
-  /** The offset and timestamp of the record with the largest timestamp, or null when empty. */
+  /**
+   * The offset and timestamp of the record with the largest timestamp, or null when empty.
+   * Batch-level like offsetForTimestamp: the base offset of the first batch holding it.
+   */
   maxTimestamp(): TimestampLookup | null;
 
   /** Called after every append; returns an unsubscribe function. Used by long-poll fetch. */
@@ -103,4 +110,13 @@ export interface LogStore {
   setTopicConfigs(name: string, configs: TopicConfigs): Promise<void>;
 
   partition(topic: string, partition: number): PartitionLog | undefined;
+
+  /**
+   * Grows a topic to `totalCount` partitions (durably); throws if the topic is
+   * unknown or the count does not grow. Optional member: both built-in backends have it.
+   */
+  createPartitions?(name: string, totalCount: number): Promise<TopicInfo>;
+
+  /** fsyncs all active segments (flush policies, clean shutdown); the in-memory backend has none. */
+  flush?(): void;
 }
