@@ -120,7 +120,7 @@ export class KafkaServer {
         server.on('error', (err) => this.log.error({ err, listener: l.name }, 'listener error'));
         const addr = server.address() as AddressInfo;
         const bound: BoundListener = { name: l.name, host: l.host, port: addr.port };
-        this.log.info(bound, 'listening');
+        this.log.info({ listener: bound.name, host: bound.host, port: bound.port }, "listening");
         resolve(bound);
       });
     });
