@@ -187,7 +187,7 @@ function structEncoder(ctx: Ctx, fields: readonly AnyField[]): string {
     const parts: string[] = ['const tags = [];'];
     for (const fl of tagged) {
       const def = defaultFor(fl, version);
-      const cond = isDefaultCheck(`o.${fl.name}`, def);
+      const cond = isDefaultCheck(ctx, `o.${fl.name}`, def);
       parts.push(`if (${cond}) { const tw = new Writer(); ((w) => { ${writeStmt(ctx, fl.type, inRange(fl.opts.nullable, version), true, `o.${fl.name}`)} })(tw); tags.push([${fl.opts.tag}, tw.toBuffer()]); }`);
     }
     parts.push(`if (o._unknownTags) for (const u of o._unknownTags) tags.push([u.tag, u.data]);`);
@@ -199,7 +199,7 @@ function structEncoder(ctx: Ctx, fields: readonly AnyField[]): string {
   return fn;
 }
 
-function isDefaultCheck(expr: string, def: unknown): string {
+function isDefaultCheck(ctx: Ctx, expr: string, def: unknown): string {
   // True when the value must be written (present and not the default).
   if (def === null) return `${expr} != null`;
   if (Array.isArray(def)) return `${expr} != null && ${expr}.length > 0`;
@@ -207,7 +207,27 @@ function isDefaultCheck(expr: string, def: unknown): string {
   if (typeof def === 'number' || typeof def === 'boolean') return `${expr} !== undefined && ${expr} !== ${def}`;
   if (typeof def === 'string') return `${expr} != null && ${expr} !== ${JSON.stringify(def)}`;
   if (Buffer.isBuffer(def)) return `${expr} != null && ${expr}.length > 0`;
+  if (def !== null && typeof def === 'object') {
+    // A struct (e.g. Fetch's currentLeader, divergingEpoch): written only when some field differs from its
+    // default, as Kafka's generated code does, so a decoded message re-encodes to the same bytes.
+    ctx.consts.push(def);
+    return `${expr} != null && !isDefaultValue(${expr}, K[${ctx.consts.length - 1}])`;
+  }
   return `${expr} != null`;
+}
+
+/** Whether `v` equals the schema default `def`; a missing (undefined) value counts as its default. */
+function isDefaultValue(v: unknown, def: unknown): boolean {
+  if (v === undefined) return true;
+  if (Buffer.isBuffer(def)) return Buffer.isBuffer(v) && v.equals(def);
+  if (Array.isArray(def)) return Array.isArray(v) && v.length === def.length && v.every((x, i) => isDefaultValue(x, def[i]));
+  if (def !== null && typeof def === 'object') {
+    if (v === null || typeof v !== 'object') return false;
+    const o = v as Record<string, unknown>;
+    if (Array.isArray(o._unknownTags) && o._unknownTags.length > 0) return false;
+    return Object.entries(def).every(([k, d]) => isDefaultValue(o[k], d));
+  }
+  return v === def;
 }
 
 function structuredCloneDefault(v: unknown): unknown {
@@ -229,8 +249,8 @@ export function compile(schema: MessageSchema, version: number, flexible: boolea
   const enc = structEncoder(ctx, schema.fields);
   const src = `${ctx.fns.join('\n')}\nreturn { decode: ${dec}, encode: ${enc} };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('K', 'Writer', 'EMPTY', 'structuredCloneDefault', src);
-  return factory(ctx.consts, Writer, EMPTY, structuredCloneDefault) as Codec;
+  const factory = new Function('K', 'Writer', 'EMPTY', 'structuredCloneDefault', 'isDefaultValue', src);
+  return factory(ctx.consts, Writer, EMPTY, structuredCloneDefault, isDefaultValue) as Codec;
 }
 
 export { Reader, Writer };
