@@ -45,6 +45,10 @@ function appendPartition(ctx: RequestContext, topic: string, partition: number, 
     return error(partition, ErrorCode.INVALID_RECORD, 'Produce requests with version 3 and above must contain exactly one record batch per partition');
   }
   const batch = split.batches[0]!;
+  // LogValidator.validateBatch: control batches (transaction markers) are written by the broker only.
+  if (batch.isControl) {
+    return error(partition, ErrorCode.INVALID_RECORD, 'Clients are not allowed to write control records');
+  }
   if (batch.compression === ZSTD && ctx.apiVersion < 7) {
     return error(partition, ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, 'Produce requests with version < 7 cannot use ZStandard compression');
   }
