@@ -3,89 +3,10 @@
  * `kafkalite` command: flags (or KAFKALITE_* env vars) → broker config, then a
  * single ready line on stdout once clients can be served. Logs go to stderr.
  */
-import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { createLogger, startBroker } from './broker.js';
-import type { BrokerConfig } from './config/broker-config.js';
+import { configFromArgs, usage } from './cli-args.js';
 import { DEFAULT_CONFIG } from './config/broker-config.js';
-
-interface FlagDef {
-  key: keyof BrokerConfig;
-  type: 'string' | 'int' | 'bool';
-  help: string;
-}
-
-// Flag name → config key. Each flag also reads KAFKALITE_<FLAG_IN_CAPS> from the environment.
-export const FLAGS: Record<string, FlagDef> = {
-  port: { key: 'port', type: 'int', help: 'port to listen on (0 = any free port)' },
-  host: { key: 'host', type: 'string', help: 'interface to listen on' },
-  'advertised-host': { key: 'advertisedHost', type: 'string', help: 'host name given to clients in Metadata (default: the listen host)' },
-  'advertised-port': { key: 'advertisedPort', type: 'int', help: 'port given to clients in Metadata (default: the bound port)' },
-  'data-dir': { key: 'dataDir', type: 'string', help: 'where topics are stored' },
-  'in-memory': { key: 'inMemory', type: 'bool', help: 'keep all data in memory (nothing written to disk)' },
-  'node-id': { key: 'nodeId', type: 'int', help: 'broker node id' },
-  'num-partitions': { key: 'numPartitions', type: 'int', help: 'partitions of auto-created topics (num.partitions)' },
-  'auto-create-topics': { key: 'autoCreateTopics', type: 'bool', help: 'create unknown topics on Metadata requests (auto.create.topics.enable)' },
-  'log-level': { key: 'logLevel', type: 'string', help: 'trace, debug, info, warn, error, fatal or silent' },
-};
-
-export function envName(flag: string): string {
-  return `KAFKALITE_${flag.toUpperCase().replace(/-/g, '_')}`;
-}
-
-function parseValue(flag: string, def: FlagDef, raw: string | boolean): string | number | boolean {
-  if (def.type === 'bool') {
-    if (typeof raw === 'boolean') return raw;
-    if (/^(true|1|yes)$/i.test(raw)) return true;
-    if (/^(false|0|no)$/i.test(raw)) return false;
-    throw new Error(`--${flag}: expected true or false, got '${raw}'`);
-  }
-  if (def.type === 'int') {
-    const n = Number(raw);
-    if (!Number.isInteger(n)) throw new Error(`--${flag}: expected an integer, got '${String(raw)}'`);
-    return n;
-  }
-  return String(raw);
-}
-
-/** Config from env vars, then flags (flags win). Bool flags accept `--flag`, `--flag=false` and `--no-flag`. */
-export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<BrokerConfig> & { help?: boolean; version?: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
-  for (const [flag, def] of Object.entries(FLAGS)) {
-    options[flag] = { type: 'string' };
-    if (def.type === 'bool') options[`no-${flag}`] = { type: 'boolean' };
-  }
-  // `--in-memory` alone is a bool switch: give bare bool flags the value "true".
-  const normalized = argv.map((a, i) => {
-    const name = a.startsWith('--') ? a.slice(2) : '';
-    const def = FLAGS[name];
-    const next = argv[i + 1];
-    if (def?.type === 'bool' && (next === undefined || next.startsWith('--') || !/^(true|false|1|0|yes|no)$/i.test(next))) return `--${name}=true`;
-    return a;
-  });
-  const { values } = parseArgs({ args: normalized, options, strict: true, allowPositionals: false });
-  const out: Record<string, unknown> = {};
-  for (const [flag, def] of Object.entries(FLAGS)) {
-    const fromEnv = env[envName(flag)];
-    if (fromEnv !== undefined && fromEnv !== '') out[def.key] = parseValue(flag, def, fromEnv);
-    const v = values[flag];
-    if (v !== undefined) out[def.key] = parseValue(flag, def, v as string);
-    if (values[`no-${flag}`]) out[def.key] = false;
-  }
-  if (values.help) out.help = true;
-  if (values.version) out.version = true;
-  return out as Partial<BrokerConfig> & { help?: boolean; version?: boolean };
-}
-
-export function usage(): string {
-  const lines = ['Usage: kafkalite [options]', '', 'A Kafka-compatible broker for development and CI.', '', 'Options (each also settable as an environment variable):'];
-  for (const [flag, def] of Object.entries(FLAGS)) {
-    const arg = def.type === 'bool' ? '' : def.type === 'int' ? ' <n>' : ' <value>';
-    const dflt = DEFAULT_CONFIG[def.key];
-    lines.push(`  --${(flag + arg).padEnd(26)} ${def.help}${dflt !== undefined ? ` [${String(dflt)}]` : ''}  (${envName(flag)})`);
-  }
-  lines.push(`  --${'help'.padEnd(26)} show this help`, `  --${'version'.padEnd(26)} print the version`);
-  return lines.join('\n');
-}
 
 async function main(): Promise<void> {
   let parsed;
@@ -101,7 +22,6 @@ async function main(): Promise<void> {
     return;
   }
   if (version) {
-    const { readFileSync } = await import('node:fs');
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
     process.stdout.write(`${pkg.version}\n`);
     return;
