@@ -14,6 +14,9 @@ type PartitionOut = NonNullable<NonNullable<Res['responses']>[number]['partition
 interface Wanted {
   /** Position in the response (topic index, partition index within it). */
   topicIdx: number;
+  /** The topic's name when it exists (to notice a delete while the fetch waits). */
+  topicName: string | null;
+  partition: number;
   out: PartitionOut;
   log: PartitionLog | null;
   fetchOffset: bigint;
@@ -29,8 +32,9 @@ export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 4, max: 1
   }
   const { topics, wanted } = plan(req, ctx);
   const deadline = Date.now() + Math.max(0, req.maxWaitMs);
+  const goneError = ctx.apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
   for (;;) {
-    const bytes = readAll(req, wanted);
+    const bytes = readAll(req, wanted, ctx, goneError);
     const remaining = deadline - Date.now();
     const anyError = wanted.some((w) => w.out.errorCode !== ErrorCode.NONE);
     if (bytes >= req.minBytes || remaining <= 0 || anyError || wanted.length === 0) break;
@@ -66,20 +70,28 @@ function plan(req: Req, ctx: RequestContext): { topics: NonNullable<Res['respons
         records: EMPTY,
       };
       partitions.push(out);
-      wanted.push({ topicIdx: topics.length - 1, out, log: out.errorCode === ErrorCode.NONE ? log : null, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes });
+      wanted.push({ topicIdx: topics.length - 1, topicName: info?.name ?? null, partition: p.partition, out, log: out.errorCode === ErrorCode.NONE ? log : null, fetchOffset: p.fetchOffset, partitionMaxBytes: p.partitionMaxBytes });
     }
   }
   return { topics, wanted };
 }
 
 /** Fills every partition's result from the log; returns the record bytes gathered. */
-function readAll(req: Req, wanted: Wanted[]): number {
+function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: number): number {
   let remaining = req.maxBytes;
   let total = 0;
   for (const w of wanted) {
     const log = w.log;
     if (!log) continue;
     const out = w.out;
+    // The topic was deleted (and maybe re-created) while this fetch waited: never serve the old log.
+    if (ctx.broker.store.partition(w.topicName!, w.partition) !== log) {
+      w.log = null;
+      out.errorCode = goneError;
+      out.highWatermark = out.lastStableOffset = out.logStartOffset = -1n;
+      out.records = EMPTY;
+      continue;
+    }
     const start = log.logStartOffset;
     const end = log.logEndOffset;
     out.highWatermark = end;
