@@ -28,6 +28,7 @@ let broker: TestBroker;
 let kafka: KafkaT;
 let admin: AdminT;
 let raw: RawClient;
+const adminRequests = new Set<string>();
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
 const topicName = (base: string): string => `kafkajs-${base}-${suffix}`;
 
@@ -41,6 +42,7 @@ beforeAll(async () => {
     retry: { retries: 2, initialRetryTime: 50, maxRetryTime: 200 },
   });
   admin = kafka.admin();
+  admin.on(admin.events.REQUEST, (e: any) => adminRequests.add(`${e.payload.apiName} v${e.payload.apiVersion}`));
   await admin.connect();
   raw = await RawClient.connect(broker.port);
 });
@@ -239,6 +241,10 @@ describe('kafkajs admin', () => {
       { partition: 1, offset: '0' },
       { partition: 2, offset: '3' },
     ]);
+  });
+
+  it('used the versions kafkajs negotiates (its own maxima) for everything above', () => {
+    for (const v of ['ApiVersions v2', 'Metadata v6', 'CreateTopics v3', 'DeleteTopics v1', 'ListOffsets v3']) expect([...adminRequests]).toContain(v);
   });
 });
 
