@@ -9,6 +9,8 @@
 //    client walks the same batch headers.
 // Usage: node bench/pump-server.mjs --port 0 --batches <n in the virtual partition>
 import { createServer } from 'node:net';
+// Registers every API's schemas with the codec registry (harmless where codecs load them themselves).
+import '../dist/wire/messages/index.js';
 import { codecFor, encodeResponseFrame } from '../dist/wire/codecs.js';
 import { Reader } from '../dist/wire/reader.js';
 import { RECORDS_PER_BATCH, batchesPerFetch, makeBatch } from './lib/workload.mjs';

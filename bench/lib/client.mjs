@@ -3,6 +3,8 @@
 // responses are matched to requests by order, as Kafka guarantees per connection.
 // The same code talks to the broker and to the baseline servers.
 import { connect } from 'node:net';
+// Registers every API's schemas with the codec registry.
+import '../../dist/wire/messages/index.js';
 import { codecFor, isFlexible } from '../../dist/wire/codecs.js';
 import { encodeRequestFrame } from '../../dist/wire/header.js';
 import { Reader } from '../../dist/wire/reader.js';
