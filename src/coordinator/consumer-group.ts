@@ -262,7 +262,7 @@ export function validateHeartbeatRequest(
  * `value: null` is a tombstone. Replaying them in order rebuilds the group.
  */
 export type ConsumerGroupRecord =
-  | { type: 'group-epoch'; groupId: string; value: { epoch: number } | null }
+  | { type: 'group-epoch'; groupId: string; value: { epoch: number; metadataHash: bigint } | null }
   | { type: 'member-metadata'; groupId: string; memberId: string; value: MemberMetadataValue | null }
   | { type: 'target-assignment-epoch'; groupId: string; value: { assignmentEpoch: number } | null }
   | { type: 'target-assignment-member'; groupId: string; memberId: string; value: { partitions: Assignment } | null }
@@ -411,7 +411,7 @@ export function compileTopicRegex(source: string): RegExp {
 
 // ---- The group -----------------------------------------------------------------
 
-interface TopicMeta {
+export interface TopicMeta {
   readonly topicId: string;
   readonly numPartitions: number;
 }
@@ -510,6 +510,7 @@ export class ConsumerGroup implements GroupLike {
   private readonly timers = new Map<string, () => void>();
   private readonly regexCache = new Map<string, RegExp>();
   private dead = false;
+  private loadedMetadataHash = 0n;
   /** Records of the change being made; flushed to onRecords at the end of an operation. */
   private pending: ConsumerGroupRecord[] = [];
 
@@ -591,10 +592,18 @@ export class ConsumerGroup implements GroupLike {
     this.timers.clear();
   }
 
-  /** Marks the group deleted (DeleteGroups) and stops its timers. */
-  markDead(): void {
+  /**
+   * The group is deleted (DeleteGroups, offset expiry, or its id taken over by a
+   * classic group): tombstones for everything it persisted, as Kafka's
+   * ConsumerGroup.createGroupTombstoneRecords; then it is Dead.
+   */
+  deleted(): void {
+    for (const memberId of [...this.members.keys()]) this.removeMember(memberId);
+    this.emit({ type: 'target-assignment-epoch', groupId: this.groupId, value: null });
+    this.emit({ type: 'group-epoch', groupId: this.groupId, value: null });
     this.dead = true;
     this.shutdown();
+    this.flush();
   }
 
   // ---- Accessors ----
@@ -731,10 +740,7 @@ export class ConsumerGroup implements GroupLike {
       bump = true;
       this.subscriptionMetadata = metadata;
     }
-    if (bump) {
-      this.groupEpochValue++;
-      this.emit({ type: 'group-epoch', groupId: this.groupId, value: { epoch: this.groupEpochValue } });
-    }
+    if (bump) this.bumpGroupEpoch();
 
     // 2. A new target assignment when the group epoch moved past it.
     if (this.groupEpochValue > this.assignmentEpochValue) this.updateTargetAssignment(membersAfter);
@@ -1045,8 +1051,12 @@ export class ConsumerGroup implements GroupLike {
   private fenceMember(m: ConsumerGroupMember): void {
     this.removeMember(m.memberId);
     this.subscriptionMetadata = this.computeSubscriptionMetadata(this.members.values());
+    this.bumpGroupEpoch();
+  }
+
+  private bumpGroupEpoch(): void {
     this.groupEpochValue++;
-    this.emit({ type: 'group-epoch', groupId: this.groupId, value: { epoch: this.groupEpochValue } });
+    this.emit({ type: 'group-epoch', groupId: this.groupId, value: { epoch: this.groupEpochValue, metadataHash: metadataHash(this.subscriptionMetadata) } });
   }
 
   /** Fences a member from a timer callback. */
@@ -1131,6 +1141,7 @@ export class ConsumerGroup implements GroupLike {
     switch (r.type) {
       case 'group-epoch':
         this.groupEpochValue = r.value?.epoch ?? 0;
+        this.loadedMetadataHash = r.value?.metadataHash ?? 0n;
         return;
       case 'target-assignment-epoch':
         this.assignmentEpochValue = r.value?.assignmentEpoch ?? 0;
@@ -1163,9 +1174,14 @@ export class ConsumerGroup implements GroupLike {
     }
   }
 
-  /** After replay: recomputes derived state and starts session (and pending rebalance) timers. */
+  /**
+   * After replay: starts session (and pending rebalance) timers. The subscribed
+   * topics' metadata is adopted only when it hashes as when it was persisted; if
+   * topics changed while the broker was down, the next heartbeat bumps the epoch.
+   */
   onLoaded(): void {
-    this.subscriptionMetadata = this.computeSubscriptionMetadataSafe();
+    const metadata = this.computeSubscriptionMetadataSafe();
+    if (metadataHash(metadata) === this.loadedMetadataHash) this.subscriptionMetadata = metadata;
     for (const m of this.members.values()) {
       this.scheduleSessionTimeout(m.memberId);
       if (m.state === 'UNREVOKED_PARTITIONS') this.scheduleRebalanceTimeout(m);
@@ -1233,4 +1249,16 @@ function sameMetadataMap(a: Map<string, TopicMeta>, b: Map<string, TopicMeta>): 
     if (!o || o.topicId !== m.topicId || o.numPartitions !== m.numPartitions) return false;
   }
   return true;
+}
+
+/** 64-bit FNV-1a over the sorted subscribed topics (name, id, partitions); 0 for none. */
+export function metadataHash(metadata: ReadonlyMap<string, TopicMeta>): bigint {
+  if (metadata.size === 0) return 0n;
+  let h = 0xcbf29ce484222325n;
+  const text = [...metadata].map(([name, m]) => `${name}\u0000${m.topicId}\u0000${m.numPartitions}`).sort().join('\u0001');
+  for (const b of Buffer.from(text, 'utf8')) {
+    h ^= BigInt(b);
+    h = BigInt.asUintN(64, h * 0x100000001b3n);
+  }
+  return BigInt.asIntN(64, h);
 }

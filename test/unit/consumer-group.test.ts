@@ -13,13 +13,17 @@ import {
   type TopicSource,
 } from '../../src/coordinator/consumer-group.js';
 import { SERVER_ASSIGNORS } from '../../src/coordinator/assignors.js';
+import { decodeConsumerGroupRecord, encodeConsumerGroupRecord } from '../../src/coordinator/consumer-group-records.js';
 import { ErrorCode } from '../../src/wire/error-codes.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+
+/** A topic id (16 bytes, base64url like Kafka's) derived from the name. */
+const tid = (name: string): string => Buffer.from(name.padEnd(16, '.').slice(0, 16)).toString('base64url');
 
 class FakeTopics implements TopicSource {
   private readonly byName = new Map<string, { name: string; topicId: string; numPartitions: number; internal: boolean }>();
   add(name: string, numPartitions: number, internal = false): string {
-    const topicId = `id-${name}`;
+    const topicId = tid(name);
     this.byName.set(name, { name, topicId, numPartitions, internal });
     return topicId;
   }
@@ -108,7 +112,7 @@ class Sim {
     return res;
   }
 
-  partitions(topicId = 'id-foo'): number[] {
+  partitions(topicId = tid('foo')): number[] {
     return [...(this.owned.get(topicId) ?? [])].sort((a, b) => a - b);
   }
 }
@@ -176,7 +180,7 @@ describe('ConsumerGroup: joining', () => {
     expect(a.join().assignment).not.toBeNull();
     expect(a.beat().assignment).toBeNull();
     // Full request (all non-optional fields set): assignment again.
-    expect(a.beat({ rebalanceTimeoutMs: 60_000, subscribedTopicNames: ['foo'] }).assignment?.topicPartitions).toEqual([{ topicId: 'id-foo', partitions: [0, 1] }]);
+    expect(a.beat({ rebalanceTimeoutMs: 60_000, subscribedTopicNames: ['foo'] }).assignment?.topicPartitions).toEqual([{ topicId: tid('foo'), partitions: [0, 1] }]);
     // Heartbeat without owned partitions (null: unchanged) is fine too.
     expect(a.beat({ topicPartitions: null }).errorCode).toBe(0);
   });
@@ -199,10 +203,10 @@ describe('ConsumerGroup: assignors', () => {
     const sims = ['A', 'B'].map((id) => new Sim(group, id, { topics: ['foo', 'bar'], assignor: 'range' }));
     for (const s of sims) s.join();
     settle(group, sims);
-    expect(sims[0]!.partitions('id-foo')).toEqual([0, 1]);
-    expect(sims[0]!.partitions('id-bar')).toEqual([0, 1]);
-    expect(sims[1]!.partitions('id-foo')).toEqual([2, 3]);
-    expect(sims[1]!.partitions('id-bar')).toEqual([2, 3]);
+    expect(sims[0]!.partitions(tid('foo'))).toEqual([0, 1]);
+    expect(sims[0]!.partitions(tid('bar'))).toEqual([0, 1]);
+    expect(sims[1]!.partitions(tid('foo'))).toEqual([2, 3]);
+    expect(sims[1]!.partitions(tid('bar'))).toEqual([2, 3]);
     expect(group.describe().assignorName).toBe('range');
   });
 
@@ -289,7 +293,7 @@ describe('ConsumerGroup: incremental reconciliation', () => {
     expect(flat(group.targetAssignmentOf('B'))).toHaveLength(2);
 
     // A is asked to revoke: it stays in epoch 1 and gets its reduced assignment.
-    const aRevoke = a.beat({ topicPartitions: [{ topicId: 'id-foo', partitions: [0, 1, 2, 3] }] });
+    const aRevoke = a.beat({ topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1, 2, 3] }] });
     expect(aRevoke.memberEpoch).toBe(1);
     expect(group.member('A')!.state).toBe('UNREVOKED_PARTITIONS');
     const kept = aRevoke.assignment!.topicPartitions[0]!.partitions;
@@ -300,11 +304,11 @@ describe('ConsumerGroup: incremental reconciliation', () => {
     expect(b.partitions()).toEqual([]);
 
     // A heartbeats still reporting the revoked partitions: still stuck.
-    expect(a.beat({ topicPartitions: [{ topicId: 'id-foo', partitions: [0, 1, 2, 3] }] }).memberEpoch).toBe(1);
+    expect(a.beat({ topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1, 2, 3] }] }).memberEpoch).toBe(1);
     expect(b.beat().assignment).toBeNull();
 
     // A acknowledges (reports only what it kept): it moves to epoch 2.
-    const aAck = a.beat({ topicPartitions: [{ topicId: 'id-foo', partitions: kept }] });
+    const aAck = a.beat({ topicPartitions: [{ topicId: tid('foo'), partitions: kept }] });
     expect(aAck.memberEpoch).toBe(2);
     expect(group.member('A')!.state).toBe('STABLE');
 
@@ -324,7 +328,7 @@ describe('ConsumerGroup: incremental reconciliation', () => {
     a.join();
     const b = new Sim(group, 'B');
     b.join();
-    a.beat({ topicPartitions: [{ topicId: 'id-foo', partitions: [0, 1] }] });
+    a.beat({ topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1] }] });
     expect(group.member('A')!.state).toBe('UNREVOKED_PARTITIONS');
     clock.advance(2999);
     expect(group.hasMember('A')).toBe(true);
@@ -344,19 +348,19 @@ describe('ConsumerGroup: incremental reconciliation', () => {
     topics.add('bar', 1);
     const a = new Sim(group, 'A', { regex: 'foo-.*' });
     a.join();
-    expect([...a.owned.keys()]).toEqual(['id-foo-1']);
+    expect([...a.owned.keys()]).toEqual([tid('foo-1')]);
     expect(group.groupEpoch).toBe(1);
 
     topics.add('foo-2', 2);
     a.beat();
     expect(group.groupEpoch).toBe(2);
-    expect(a.partitions('id-foo-2')).toEqual([0, 1]);
+    expect(a.partitions(tid('foo-2'))).toEqual([0, 1]);
     expect(a.epoch).toBe(2);
 
     topics.add('foo-2', 3); // partitions added (same id)
     a.beat();
     expect(group.groupEpoch).toBe(3);
-    expect(a.partitions('id-foo-2')).toEqual([0, 1, 2]);
+    expect(a.partitions(tid('foo-2'))).toEqual([0, 1, 2]);
 
     const d = group.describe();
     expect(d.members[0]!.subscribedTopicRegex).toBe('foo-.*');
@@ -369,12 +373,12 @@ describe('ConsumerGroup: incremental reconciliation', () => {
     topics.add('bar', 1);
     const a = new Sim(group, 'A', { topics: ['foo', 'bar'] });
     a.join();
-    expect([...a.owned.keys()].sort()).toEqual(['id-bar', 'id-foo']);
+    expect([...a.owned.keys()].sort()).toEqual([tid('bar'), tid('foo')]);
     const res = a.beat({ subscribedTopicNames: ['bar'] });
     expect(group.groupEpoch).toBe(2);
     // foo must be revoked first (the request still reported it as owned).
     expect(res.memberEpoch).toBe(1);
-    expect([...a.owned.keys()]).toEqual(['id-bar']);
+    expect([...a.owned.keys()]).toEqual([tid('bar')]);
     expect(a.beat().memberEpoch).toBe(2);
   });
 
@@ -449,7 +453,7 @@ describe('ConsumerGroup: liveness and leaving', () => {
     expect(a.beat({ memberEpoch: 1 }).errorCode).toBe(0);
     // Previous epoch but still claiming partitions it no longer has: fenced.
     const other = b.partitions();
-    expect(a.beat({ memberEpoch: 1, topicPartitions: [{ topicId: 'id-foo', partitions: other }] }).errorCode).toBe(ErrorCode.FENCED_MEMBER_EPOCH);
+    expect(a.beat({ memberEpoch: 1, topicPartitions: [{ topicId: tid('foo'), partitions: other }] }).errorCode).toBe(ErrorCode.FENCED_MEMBER_EPOCH);
     // A third member moves A to epoch 3 (previous 2): epoch 1 is now too old.
     const c = new Sim(group, 'C');
     c.join();
@@ -598,7 +602,7 @@ describe('ConsumerGroup: offsets and records', () => {
     const b = new Sim(group, 'B', { assignor: 'range' });
     a.join();
     b.join();
-    a.beat({ topicPartitions: [{ topicId: 'id-foo', partitions: [0, 1, 2, 3] }] }); // pending revocation
+    a.beat({ topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1, 2, 3] }] }); // pending revocation
     const clock = new ManualClock();
     const copy = new ConsumerGroup('g', { topics, clock });
     for (const r of records) copy.replay(r);
@@ -622,6 +626,61 @@ describe('ConsumerGroup: offsets and records', () => {
       CTX,
     );
     expect(ack).toMatchObject({ errorCode: 0, memberEpoch: 2 });
+  });
+});
+
+describe('ConsumerGroup records in __consumer_offsets format', () => {
+  it('every record survives encode/decode, and replaying the bytes rebuilds the group', () => {
+    const { topics, group, records } = setup();
+    topics.add('foo', 3);
+    topics.add('bar', 2);
+    const a = new Sim(group, 'A', { instanceId: 'ia', topics: ['foo', 'bar'] });
+    const b = new Sim(group, 'B', { regex: 'ba.*', assignor: 'range' });
+    a.join();
+    b.join();
+    settle(group, [a, b]);
+    b.beat({ memberEpoch: -1 });
+    const bytes = records.map(encodeConsumerGroupRecord);
+    for (const [i, r] of bytes.entries()) {
+      expect(r.key.readInt16BE(0)).toBeGreaterThanOrEqual(3);
+      const back = decodeConsumerGroupRecord(r.key, r.value);
+      expect(back).toEqual(records[i]);
+    }
+    const clock = new ManualClock();
+    const copy = new ConsumerGroup('g', { topics, clock });
+    for (const r of bytes) copy.replay(decodeConsumerGroupRecord(r.key, r.value));
+    copy.onLoaded();
+    expect(copy.describe()).toEqual(group.describe());
+    expect(copy.groupEpoch).toBe(group.groupEpoch);
+    // Same topics as when persisted: no rebalance on the next heartbeat.
+    const res = copy.heartbeat({ memberId: 'A', memberEpoch: a.epoch, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, serverAssignor: null, topicPartitions: null }, CTX);
+    expect(res.errorCode).toBe(0);
+    expect(copy.groupEpoch).toBe(group.groupEpoch);
+  });
+
+  it('topics changed while down: the first heartbeat after loading bumps the epoch', () => {
+    const { topics, group, records } = setup();
+    topics.add('foo', 2);
+    const a = new Sim(group, 'A');
+    a.join();
+    topics.add('foo', 4);
+    const copy = new ConsumerGroup('g', { topics, clock: new ManualClock() });
+    for (const r of records) copy.replay(r);
+    copy.onLoaded();
+    const res = copy.heartbeat({ memberId: 'A', memberEpoch: 1, instanceId: null, rackId: null, rebalanceTimeoutMs: -1, subscribedTopicNames: null, serverAssignor: null, topicPartitions: null }, CTX);
+    expect(res.memberEpoch).toBe(2);
+    expect(res.assignment?.topicPartitions).toEqual([{ topicId: tid('foo'), partitions: [0, 1, 2, 3] }]);
+  });
+
+  it('deleted() writes tombstones for everything', () => {
+    const { topics, group, records } = setup();
+    topics.add('foo', 2);
+    new Sim(group, 'A').join();
+    records.length = 0;
+    group.deleted();
+    expect(records.every((r) => r.value === null)).toBe(true);
+    expect(records.map((r) => r.type).sort()).toEqual(['current-assignment', 'group-epoch', 'member-metadata', 'target-assignment-epoch', 'target-assignment-member']);
+    expect(group.stateName).toBe('Dead');
   });
 });
 
