@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { resolveConfig, type BrokerConfig } from './config/broker-config.js';
 import { TOPIC_CONFIGS, type TopicConfigDef } from './config/topic-configs.js';
+import { GroupCoordinator, coordinatorConfig } from './coordinator/group-coordinator.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Handler } from './handlers/handler.js';
 import { createLogStore } from './log/index.js';
@@ -45,6 +46,8 @@ export class Broker {
   readonly store: LogStore;
   readonly logger: Logger;
   readonly handlers: readonly Handler[];
+  /** Consumer groups (classic and KIP-848) and committed offsets, persisted in `__consumer_offsets`. */
+  readonly groups: GroupCoordinator;
   /** Leader epoch of every partition: one broker, never re-elected. */
   readonly leaderEpoch = 0;
   clusterId = '';
@@ -63,6 +66,12 @@ export class Broker {
       ...(config.inMemory ? { inMemory: true } : { dataDir: config.dataDir }),
       logger: logger.child({ component: 'log' }),
       defaults: { segmentBytes: config.logSegmentBytes, segmentMs: config.logRollMs },
+    });
+    this.groups = new GroupCoordinator({
+      store: this.store,
+      config: coordinatorConfig(config),
+      logger: logger.child({ component: 'groups' }),
+      closing: this.abort.signal,
     });
   }
 
@@ -83,6 +92,7 @@ export class Broker {
     const t0 = performance.now();
     this.clusterId = this.config.clusterId ?? this.loadOrCreateClusterId();
     await this.store.open();
+    await this.groups.load();
     this.server = new KafkaServer({
       listeners: [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }],
       dispatch: createDispatcher(this, this.handlers),
@@ -110,6 +120,7 @@ export class Broker {
     this.logger.info('broker shutting down');
     this.abort.abort();
     await this.server?.close();
+    await this.groups.shutdown();
     await this.store.close();
     this.logger.info('broker stopped');
   }
@@ -173,7 +184,13 @@ export class Broker {
   createTopic(name: string, numPartitions: number, configs: TopicConfigs = {}): Promise<TopicInfo> {
     const pending = this.creating.get(name);
     if (pending) return pending;
-    const p = this.store.createTopic(name, { numPartitions, configs }).finally(() => this.creating.delete(name));
+    const p = this.store
+      .createTopic(name, { numPartitions, configs })
+      .then((t) => {
+        this.groups.topicsChanged();
+        return t;
+      })
+      .finally(() => this.creating.delete(name));
     this.creating.set(name, p);
     return p;
   }
@@ -194,6 +211,7 @@ export class Broker {
 
   async deleteTopic(name: string): Promise<void> {
     await this.store.deleteTopic(name);
+    this.groups.topicsChanged();
   }
 
   /** The broker-level value of a topic config (its default for topics that do not set it). */

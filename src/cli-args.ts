@@ -20,6 +20,11 @@ export const FLAGS: Record<string, FlagDef> = {
   'node-id': { key: 'nodeId', type: 'int', help: 'broker node id' },
   'num-partitions': { key: 'numPartitions', type: 'int', help: 'partitions of auto-created topics (num.partitions)' },
   'auto-create-topics': { key: 'autoCreateTopics', type: 'bool', help: 'create unknown topics on Metadata requests (auto.create.topics.enable)' },
+  'group-initial-rebalance-delay-ms': {
+    key: 'groupInitialRebalanceDelayMs',
+    type: 'int',
+    help: 'first rebalance of an empty group waits this long for more members (group.initial.rebalance.delay.ms; Kafka: 3000)',
+  },
   'log-level': { key: 'logLevel', type: 'string', help: 'trace, debug, info, warn, error, fatal or silent' },
 };
 

@@ -32,6 +32,25 @@ export interface BrokerConfig {
   logRollMs: number;
   /** `delete.topic.enable`. */
   deleteTopicEnable: boolean;
+  /**
+   * `group.initial.rebalance.delay.ms`: how long the first rebalance of an empty
+   * classic group waits for more members. Kafka's default is 3000; 0 here, so a
+   * lone consumer in a test gets its partitions at once.
+   */
+  groupInitialRebalanceDelayMs: number;
+  /** `group.min.session.timeout.ms` / `group.max.session.timeout.ms`: accepted JoinGroup session timeouts. */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  /** `group.max.size`: members per classic group (GROUP_MAX_SIZE_REACHED beyond). */
+  groupMaxSize: number;
+  /** `offsets.retention.minutes`: committed offsets of empty groups are dropped after this. */
+  offsetsRetentionMinutes: number;
+  /** `offsets.retention.check.interval.ms`: how often expired offsets are looked for. */
+  offsetsRetentionCheckIntervalMs: number;
+  /** `offset.metadata.max.bytes`: longest metadata string of a committed offset. */
+  offsetMetadataMaxBytes: number;
+  /** `offsets.topic.num.partitions`: partitions of `__consumer_offsets` when it is created (Kafka: 50). */
+  offsetsTopicNumPartitions: number;
   logLevel: string;
 }
 
@@ -50,6 +69,14 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   logSegmentBytes: 1073741824,
   logRollMs: 604800000,
   deleteTopicEnable: true,
+  groupInitialRebalanceDelayMs: 0,
+  groupMinSessionTimeoutMs: 6000,
+  groupMaxSessionTimeoutMs: 1800000,
+  groupMaxSize: 2147483647,
+  offsetsRetentionMinutes: 10080,
+  offsetsRetentionCheckIntervalMs: 600000,
+  offsetMetadataMaxBytes: 4096,
+  offsetsTopicNumPartitions: 1,
   logLevel: 'info',
 };
 

@@ -4,15 +4,44 @@
  */
 import { apiVersions } from './api-versions.js';
 import { createTopics } from './create-topics.js';
+import { deleteGroups } from './delete-groups.js';
 import { deleteTopics } from './delete-topics.js';
+import { describeGroups } from './describe-groups.js';
 import { fetch } from './fetch.js';
+import { findCoordinator } from './find-coordinator.js';
 import type { Handler } from './handler.js';
+import { heartbeat } from './heartbeat.js';
+import { joinGroup } from './join-group.js';
+import { leaveGroup } from './leave-group.js';
+import { listGroups } from './list-groups.js';
 import { listOffsets } from './list-offsets.js';
 import { metadata } from './metadata.js';
+import { offsetCommit } from './offset-commit.js';
+import { offsetDelete } from './offset-delete.js';
+import { offsetFetch } from './offset-fetch.js';
 import { produce } from './produce.js';
+import { syncGroup } from './sync-group.js';
 
-export const HANDLERS: readonly Handler[] = [produce, fetch, listOffsets, metadata, apiVersions, createTopics, deleteTopics].sort(
-  (a, b) => a.apiKey - b.apiKey,
-);
+export const HANDLERS: readonly Handler[] = [
+  produce,
+  fetch,
+  listOffsets,
+  metadata,
+  apiVersions,
+  createTopics,
+  deleteTopics,
+  // Groups and committed offsets (classic protocol).
+  findCoordinator,
+  joinGroup,
+  syncGroup,
+  heartbeat,
+  leaveGroup,
+  offsetCommit,
+  offsetFetch,
+  describeGroups,
+  listGroups,
+  deleteGroups,
+  offsetDelete,
+].sort((a, b) => a.apiKey - b.apiKey);
 
 export type { Handler, RequestContext } from './handler.js';

@@ -1,0 +1,44 @@
+import { ErrorCode } from '../wire/error-codes.js';
+import { FindCoordinatorRequest, FindCoordinatorResponse } from '../wire/messages/find-coordinator.js';
+import { defineHandler } from './handler.js';
+
+const GROUP = 0;
+const TRANSACTION = 1;
+
+/**
+ * This broker coordinates every group and transactional id. A GROUP lookup
+ * creates `__consumer_offsets` when it does not exist yet, as Kafka does; key
+ * types other than GROUP and TRANSACTION are INVALID_REQUEST. From v4 the keys
+ * come batched and each gets its own answer.
+ */
+export const findCoordinator = defineHandler(FindCoordinatorRequest, FindCoordinatorResponse, { min: 0, max: 6 }, async (req, ctx) => {
+  const { broker, apiVersion } = ctx;
+  const keys = apiVersion >= 4 ? req.coordinatorKeys : [req.key];
+  let errorCode: number = ErrorCode.NONE;
+  let errorMessage: string | null = null;
+  if (req.keyType !== GROUP && req.keyType !== TRANSACTION) {
+    errorCode = ErrorCode.INVALID_REQUEST;
+    errorMessage = `Unknown coordinator type ${req.keyType}`;
+  } else if (req.keyType === GROUP) {
+    try {
+      await broker.groups.ready();
+    } catch (err) {
+      ctx.log.warn({ err }, 'cannot create the offsets topic');
+      errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      errorMessage = 'The coordinator is not available.';
+    }
+  }
+  const node = broker.brokerEndpoints()[0]!;
+  const ok = errorCode === ErrorCode.NONE;
+  const answer = (key: string) => ({
+    key,
+    nodeId: ok ? node.nodeId : -1,
+    host: ok ? node.host : '',
+    port: ok ? node.port : -1,
+    errorCode,
+    errorMessage,
+  });
+  if (apiVersion >= 4) return { throttleTimeMs: 0, coordinators: keys.map(answer) };
+  const { nodeId, host, port } = answer(req.key);
+  return { throttleTimeMs: 0, errorCode, errorMessage, nodeId, host, port };
+});
