@@ -118,6 +118,7 @@ export const ${api}Response = ${messageExpr(res)};
 if (!only.length) {
   apis.sort((a, b) => a.key - b.key);
   const idx = `// API key → request/response schemas. Generated list; schemas live one file per API.
+import { registerApi } from '../codecs.js';
 import type { MessageSchema } from '../schema.js';
 ${apis.map((a) => `import { ${a.api}Request, ${a.api}Response } from './${a.file}.js';`).join('\n')}
 
@@ -130,6 +131,8 @@ export interface ApiSchemas {
 export const API_SCHEMAS: ReadonlyMap<number, ApiSchemas> = new Map<number, ApiSchemas>([
 ${apis.map((a) => `  [${a.key}, { name: '${a.api}', request: ${a.api}Request, response: ${a.api}Response }],`).join('\n')}
 ]);
+
+for (const api of API_SCHEMAS.values()) registerApi(api.request, api.response);
 
 export {
 ${apis.map((a) => `  ${a.api}Request,\n  ${a.api}Response,`).join('\n')}

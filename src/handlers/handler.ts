@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Broker } from '../broker.js';
+import { registerApi } from '../wire/codecs.js';
 import type { DecodedMessage, InputMessage, MessageSchema } from '../wire/schema.js';
 
 export interface RequestContext {
@@ -34,6 +35,7 @@ export function defineHandler<Req extends MessageSchema, Res extends MessageSche
   versions: { min: number; max: number },
   handle: (request: DecodedMessage<Req>, ctx: RequestContext) => HandlerResult<InputMessage<Res>>,
 ): Handler {
+  registerApi(request, response);
   return {
     apiKey: request.apiKey,
     name: request.name.replace(/Request$/, ''),

@@ -3,7 +3,6 @@
  * first use and cached. Also frames responses with their header and size prefix.
  */
 import { compile, type Codec } from './compile.js';
-import { API_SCHEMAS } from './messages/index.js';
 import { inRange, parseRange, type MessageSchema } from './schema.js';
 import { Writer } from './writer.js';
 
@@ -11,8 +10,19 @@ export type Direction = 'request' | 'response';
 
 const cache = new Map<number, Codec | null>();
 
+/**
+ * Schemas known to the codec registry. Handlers register the APIs they serve
+ * (so the broker loads only those schema modules at start-up);
+ * `messages/index.ts` registers every API for tools and tests.
+ */
+const registry = new Map<number, { request: MessageSchema; response: MessageSchema }>();
+
+export function registerApi(request: MessageSchema, response: MessageSchema): void {
+  if (!registry.has(request.apiKey)) registry.set(request.apiKey, { request, response });
+}
+
 function schemaFor(apiKey: number, direction: Direction): MessageSchema | undefined {
-  const s = API_SCHEMAS.get(apiKey);
+  const s = registry.get(apiKey);
   return s ? s[direction] : undefined;
 }
 

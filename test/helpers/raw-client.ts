@@ -2,6 +2,8 @@
 // exact control over versions and bytes (golden frames, error paths, fuzzing).
 import { connect, type Socket } from 'node:net';
 import { codecFor, isFlexible } from '../../src/wire/codecs.js';
+// Registers every API's schemas, so tests can speak APIs the broker does not serve.
+import '../../src/wire/messages/index.js';
 import { encodeRequestFrame } from '../../src/wire/header.js';
 import { Reader } from '../../src/wire/reader.js';
 

@@ -3,6 +3,7 @@
 // the project's codec consuming exactly all bytes, and re-encode to the very same bytes. A few frames are
 // also checked field by field. Values that change per capture (timestamps, topic/cluster ids, ports) are
 // compared only with each other, never with literals.
+import '../../src/wire/messages/index.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,5 @@
 // Request headers, response framing and whole-message decoding checked against hand-built bytes.
+import '../../src/wire/messages/index.js';
 import { describe, expect, it } from 'vitest';
 import { codecFor, encodeResponseFrame, responseHeaderVersion } from '../../src/wire/codecs.js';
 import { encodeRequestFrame, readRequestHeader } from '../../src/wire/header.js';

@@ -1,4 +1,5 @@
 // API key → request/response schemas. Generated list; schemas live one file per API.
+import { registerApi } from '../codecs.js';
 import type { MessageSchema } from '../schema.js';
 import { ProduceRequest, ProduceResponse } from './produce.js';
 import { FetchRequest, FetchResponse } from './fetch.js';
@@ -153,6 +154,8 @@ export const API_SCHEMAS: ReadonlyMap<number, ApiSchemas> = new Map<number, ApiS
   [86, { name: 'DeleteShareGroupState', request: DeleteShareGroupStateRequest, response: DeleteShareGroupStateResponse }],
   [87, { name: 'ReadShareGroupStateSummary', request: ReadShareGroupStateSummaryRequest, response: ReadShareGroupStateSummaryResponse }],
 ]);
+
+for (const api of API_SCHEMAS.values()) registerApi(api.request, api.response);
 
 export {
   ProduceRequest,
