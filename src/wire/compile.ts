@@ -81,7 +81,8 @@ function readExpr(ctx: Ctx, t: FieldType, nullable: boolean, flexible: boolean):
     }
     return `r.${t}()`;
   }
-  if (t.kind === 'struct') return `${structDecoder(ctx, t.fields)}(r)`;
+  // A nullable struct is preceded by a presence byte: -1 for null, 1 otherwise (Kafka's generator).
+  if (t.kind === 'struct') return nullable ? `(r.int8() < 0 ? null : ${structDecoder(ctx, t.fields)}(r))` : `${structDecoder(ctx, t.fields)}(r)`;
   const elem = readExpr(ctx, t.of, false, flexible);
   const id = ctx.counter++;
   const fn = `da${id}`;
@@ -110,7 +111,10 @@ function writeStmt(ctx: Ctx, t: FieldType, nullable: boolean, flexible: boolean,
     if (t === 'bool') return `w.bool(!!${v});`;
     return `w.${t}(${v} ?? 0);`;
   }
-  if (t.kind === 'struct') return `${structEncoder(ctx, t.fields)}(w, ${v} ?? {});`;
+  if (t.kind === 'struct') {
+    const enc = structEncoder(ctx, t.fields);
+    return nullable ? `if (${v} == null) w.int8(-1); else { w.int8(1); ${enc}(w, ${v}); }` : `${enc}(w, ${v} ?? {});`;
+  }
   const id = ctx.counter++;
   const fn = `ea${id}`;
   const lenW = flexible ? 'w.uvarint(a.length + 1)' : 'w.int32(a.length)';

@@ -14,7 +14,11 @@ import {
 } from '../../src/coordinator/consumer-group.js';
 import { SERVER_ASSIGNORS } from '../../src/coordinator/assignors.js';
 import { decodeConsumerGroupRecord, encodeConsumerGroupRecord } from '../../src/coordinator/consumer-group-records.js';
+import { codecFor } from '../../src/wire/codecs.js';
 import { ErrorCode } from '../../src/wire/error-codes.js';
+import '../../src/wire/messages/index.js';
+import { Reader } from '../../src/wire/reader.js';
+import { Writer } from '../../src/wire/writer.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 /** A topic id (16 bytes, base64url like Kafka's) derived from the name. */
@@ -681,6 +685,32 @@ describe('ConsumerGroup records in __consumer_offsets format', () => {
     expect(records.every((r) => r.value === null)).toBe(true);
     expect(records.map((r) => r.type).sort()).toEqual(['current-assignment', 'group-epoch', 'member-metadata', 'target-assignment-epoch', 'target-assignment-member']);
     expect(group.stateName).toBe('Dead');
+  });
+});
+
+describe('ConsumerGroupHeartbeat response codec', () => {
+  it('writes the nullable Assignment struct behind a presence byte (-1 null, 1 present), as Kafka does', () => {
+    const codec = codecFor(68, 1, 'response')!;
+    const encode = (assignment: unknown): Buffer => {
+      const w = new Writer();
+      codec.encode(w, { throttleTimeMs: 0, errorCode: 0, errorMessage: null, memberId: 'm', memberEpoch: 1, heartbeatIntervalMs: 5000, assignment });
+      return w.toBuffer();
+    };
+    const head = 4 + 2 + 1 + 2 + 4 + 4; // throttle, error, null message, "m", epoch, interval
+    const none = encode(null);
+    expect(none.length).toBe(head + 2);
+    expect(none.readInt8(head)).toBe(-1);
+    const some = encode({ topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1] }] });
+    expect(some.readInt8(head)).toBe(1);
+    expect(some.length).toBe(head + 1 + 1 + 16 + 1 + 8 + 1 + 1 + 1);
+    for (const [buf, want] of [
+      [none, null],
+      [some, { topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1] }] }],
+    ] as const) {
+      const r = new Reader(buf);
+      expect(codec.decode(r)).toMatchObject({ assignment: want });
+      expect(r.error).toBeNull();
+    }
   });
 });
 
