@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { resolveConfig, type BrokerConfig } from './config/broker-config.js';
 import { TOPIC_CONFIGS, type TopicConfigDef } from './config/topic-configs.js';
+import { consumerGroups } from './coordinator/consumer-groups.js';
 import { GroupCoordinator, coordinatorConfig } from './coordinator/group-coordinator.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Handler } from './handlers/handler.js';
@@ -93,6 +94,7 @@ export class Broker {
     this.clusterId = this.config.clusterId ?? this.loadOrCreateClusterId();
     await this.store.open();
     await this.groups.load();
+    consumerGroups(this).load();
     this.server = new KafkaServer({
       listeners: [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }],
       dispatch: createDispatcher(this, this.handlers),

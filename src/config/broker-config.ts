@@ -51,6 +51,14 @@ export interface BrokerConfig {
   offsetMetadataMaxBytes: number;
   /** `offsets.topic.num.partitions`: partitions of `__consumer_offsets` when it is created (Kafka: 50). */
   offsetsTopicNumPartitions: number;
+  /** `group.consumer.heartbeat.interval.ms`: heartbeat interval given to KIP-848 consumer group members. */
+  groupConsumerHeartbeatIntervalMs: number;
+  /** `group.consumer.session.timeout.ms`: a KIP-848 member not heard from for this long is fenced. */
+  groupConsumerSessionTimeoutMs: number;
+  /** `group.consumer.max.size`: members per KIP-848 consumer group (GROUP_MAX_SIZE_REACHED beyond). */
+  groupConsumerMaxSize: number;
+  /** `group.consumer.assignors`: server-side assignors (`uniform`, `range`), the first being the default. */
+  groupConsumerAssignors: string[];
   logLevel: string;
 }
 
@@ -77,6 +85,10 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   offsetsRetentionCheckIntervalMs: 600000,
   offsetMetadataMaxBytes: 4096,
   offsetsTopicNumPartitions: 1,
+  groupConsumerHeartbeatIntervalMs: 5000,
+  groupConsumerSessionTimeoutMs: 45000,
+  groupConsumerMaxSize: 2147483647,
+  groupConsumerAssignors: ['uniform', 'range'],
   logLevel: 'info',
 };
 

@@ -3,6 +3,8 @@
  * and the README's API table are derived from it.
  */
 import { apiVersions } from './api-versions.js';
+import { consumerGroupDescribe } from './consumer-group-describe.js';
+import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
 import { createTopics } from './create-topics.js';
 import { deleteGroups } from './delete-groups.js';
 import { deleteTopics } from './delete-topics.js';
@@ -42,6 +44,9 @@ export const HANDLERS: readonly Handler[] = [
   listGroups,
   deleteGroups,
   offsetDelete,
+  // KIP-848 consumer groups.
+  consumerGroupHeartbeat,
+  consumerGroupDescribe,
 ].sort((a, b) => a.apiKey - b.apiKey);
 
 export type { Handler, RequestContext } from './handler.js';
