@@ -33,6 +33,11 @@ export interface BrokerConfig {
   /** `delete.topic.enable`. */
   deleteTopicEnable: boolean;
   /**
+   * Largest partition count CreateTopics accepts for one topic (INVALID_PARTITIONS above it).
+   * Kafka has no such cap; a one-process broker needs one, since every partition holds open files.
+   */
+  maxPartitionsPerTopic: number;
+  /**
    * `group.initial.rebalance.delay.ms`: how long the first rebalance of an empty
    * classic group waits for more members. Kafka's default is 3000; 0 here, so a
    * lone consumer in a test gets its partitions at once.
@@ -77,6 +82,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   logSegmentBytes: 1073741824,
   logRollMs: 604800000,
   deleteTopicEnable: true,
+  maxPartitionsPerTopic: 10000,
   groupInitialRebalanceDelayMs: 0,
   groupMinSessionTimeoutMs: 6000,
   groupMaxSessionTimeoutMs: 1800000,

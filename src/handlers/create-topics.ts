@@ -13,12 +13,17 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
   for (const t of req.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1);
 
   const results: Result[] = [];
+  const reportedDuplicates = new Set<string>();
   for (const t of req.topics) {
     const fail = (errorCode: number, errorMessage: string): void => {
       results.push({ name: t.name, errorCode, errorMessage });
     };
     if (counts.get(t.name)! > 1) {
-      fail(ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for topic ${t.name}`);
+      // One result per name, as Kafka's response is keyed by topic name.
+      if (!reportedDuplicates.has(t.name)) {
+        reportedDuplicates.add(t.name);
+        fail(ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for topic ${t.name}`);
+      }
       continue;
     }
     const badName = invalidTopicName(t.name);
@@ -46,12 +51,20 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
         continue;
       }
       numPartitions = sorted.length;
+      if (numPartitions > broker.config.maxPartitionsPerTopic) {
+        fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions ${numPartitions} exceeds this broker's limit of ${broker.config.maxPartitionsPerTopic} per topic.`);
+        continue;
+      }
       replicationFactor = sorted[0]!.brokerIds.length;
     } else {
       numPartitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
       replicationFactor = t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
       if (numPartitions <= 0) {
         fail(ErrorCode.INVALID_PARTITIONS, 'Number of partitions must be larger than 0.');
+        continue;
+      }
+      if (numPartitions > broker.config.maxPartitionsPerTopic) {
+        fail(ErrorCode.INVALID_PARTITIONS, `Number of partitions ${numPartitions} exceeds this broker's limit of ${broker.config.maxPartitionsPerTopic} per topic.`);
         continue;
       }
       if (replicationFactor <= 0) {

@@ -65,7 +65,8 @@ function plan(req: Req, ctx: RequestContext): { topics: NonNullable<Res['respons
         highWatermark: -1n,
         lastStableOffset: -1n,
         logStartOffset: -1n,
-        abortedTransactions: null,
+        // read_committed consumers get a (possibly empty) list of aborted transactions; others get null.
+        abortedTransactions: req.isolationLevel === 1 ? [] : null,
         preferredReadReplica: -1,
         records: EMPTY,
       };
@@ -98,7 +99,9 @@ function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: num
     out.lastStableOffset = end;
     out.logStartOffset = start;
     if (w.fetchOffset < start || w.fetchOffset > end) {
+      // Kafka reports unknown (-1) offsets alongside OFFSET_OUT_OF_RANGE.
       out.errorCode = ErrorCode.OFFSET_OUT_OF_RANGE;
+      out.highWatermark = out.lastStableOffset = out.logStartOffset = -1n;
       out.records = EMPTY;
       continue;
     }

@@ -176,6 +176,8 @@ export class DiskPartitionLog implements PartitionLog {
     this.closed = true;
     for (const seg of this.segments) seg.close();
     this.cache.clear();
+    // Wake long polls parked on this partition so they notice it is gone instead of waiting out max_wait_ms.
+    this.listeners.notify((err) => this.opts.logger.error({ err, topic: this.topic, partition: this.partition }, 'onAppend listener failed'));
   }
 
   /** Index of the segment that holds `offset`: the last one whose base offset is <= it (0 when before all). */

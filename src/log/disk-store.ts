@@ -166,14 +166,20 @@ export class DiskLogStore implements LogStore {
   private openPartitions(info: TopicInfo, from: number, to: number): DiskPartitionLog[] {
     const policy = this.policyFor(info);
     const out: DiskPartitionLog[] = [];
-    for (let p = from; p < to; p++) {
-      out.push(
-        DiskPartitionLog.open(this.partitionDir(info.name, p), info.name, p, {
-          logger: this.logger.child({ topic: info.name, partition: p }),
-          tailCacheBytes: this.tailCacheBytes,
-          policy,
-        }),
-      );
+    try {
+      for (let p = from; p < to; p++) {
+        out.push(
+          DiskPartitionLog.open(this.partitionDir(info.name, p), info.name, p, {
+            logger: this.logger.child({ topic: info.name, partition: p }),
+            tailCacheBytes: this.tailCacheBytes,
+            policy,
+          }),
+        );
+      }
+    } catch (err) {
+      // E.g. EMFILE part-way through: release the file handles already opened.
+      for (const log of out) log.close();
+      throw err;
     }
     return out;
   }

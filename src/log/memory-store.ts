@@ -22,6 +22,11 @@ import type {
 
 export class MemoryPartitionLog implements PartitionLog {
   private readonly list = new BatchList();
+
+  /** Calls the onAppend listeners without an append (the partition went away). */
+  wakeListeners(): void {
+    this.listeners.notify((err) => this.logger?.error({ err, topic: this.topic, partition: this.partition }, 'onAppend listener failed'));
+  }
   /** runningMax[i] = max maxTimestamp of batches 0..i: non-decreasing, so timestamp searches can bisect. */
   private readonly runningMax: bigint[] = [];
   private maxIndex = -1; // first batch holding the largest timestamp
@@ -115,7 +120,9 @@ export class MemoryLogStore implements LogStore {
   }
 
   async deleteTopic(name: string): Promise<void> {
-    this.table.remove(name);
+    const entry = this.table.remove(name);
+    // Wake long polls parked on the deleted partitions.
+    for (const p of entry?.partitions ?? []) p.wakeListeners();
   }
 
   async setTopicConfigs(name: string, configs: TopicConfigs): Promise<void> {
