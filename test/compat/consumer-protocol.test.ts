@@ -192,6 +192,42 @@ describe('ConsumerGroupHeartbeat over the wire', () => {
     expect(described.groups.map((g: any) => g.errorCode)).toEqual([ErrorCode.INVALID_GROUP_ID, ErrorCode.GROUP_ID_NOT_FOUND]);
   });
 
+  it('OffsetCommit v9 and OffsetFetch v9 check the member epoch (STALE_MEMBER_EPOCH, UNKNOWN_MEMBER_ID)', async () => {
+    const c = await client();
+    const group = unique('offsets');
+    const topic = unique('t');
+    await createTopic(broker, topic, 1);
+    const id = uuid();
+    const join = await heartbeat(c, group, { memberId: id, memberEpoch: 0, subscribedTopicNames: [topic] });
+    const commit = async (memberId: string, epoch: number): Promise<number> => {
+      const res = await c.request(8, 9, {
+        groupId: group,
+        generationIdOrMemberEpoch: epoch,
+        memberId,
+        groupInstanceId: null,
+        topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 42n, committedLeaderEpoch: -1, committedMetadata: null }] }],
+      });
+      return res.topics[0].partitions[0].errorCode;
+    };
+    const fetch = async (memberId: string | null, epoch: number): Promise<any> => {
+      const res = await c.request(9, 9, { groups: [{ groupId: group, memberId, memberEpoch: epoch, topics: [{ name: topic, partitionIndexes: [0] }] }], requireStable: false });
+      return res.groups[0];
+    };
+    expect(await commit(id, join.memberEpoch + 1)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(await commit(id, join.memberEpoch - 1)).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    expect(await commit(uuid(), join.memberEpoch)).toBe(ErrorCode.UNKNOWN_MEMBER_ID);
+    expect(await commit('', -1)).toBe(ErrorCode.UNKNOWN_MEMBER_ID); // admin commits need an empty group
+    expect(await commit(id, join.memberEpoch)).toBe(0);
+    expect((await fetch(id, join.memberEpoch + 3)).errorCode).toBe(ErrorCode.STALE_MEMBER_EPOCH);
+    const ok = await fetch(id, join.memberEpoch);
+    expect(ok.errorCode).toBe(0);
+    expect(ok.topics[0].partitions[0].committedOffset).toBe(42n);
+    expect((await fetch(null, -1)).topics[0].partitions[0].committedOffset).toBe(42n); // admin read
+    // Once the member has left, the empty group accepts admin commits.
+    await heartbeat(c, group, { memberId: id, memberEpoch: -1 });
+    expect(await commit('', -1)).toBe(0);
+  });
+
   it('a group id held by a non-empty classic group answers GROUP_ID_NOT_FOUND', async () => {
     const c = await client();
     const group = unique('classic');
@@ -328,6 +364,15 @@ describe('@platformatic/kafka consumers with groupProtocol "consumer"', () => {
       expect(x).toHaveLength(2);
       expect(y).toHaveLength(2);
       expect([...x!, ...y!].sort()).toEqual([0, 1, 2, 3].map((p) => `${topic}:${p}`));
+
+      // Autocommit (OffsetCommit v9 with member epochs) stored every partition's position.
+      const committedDeadline = Date.now() + 5000;
+      const committedTotal = (): bigint => {
+        const offsets = broker.broker.groups.offsets.group(group)?.get(topic);
+        return [...(offsets?.values() ?? [])].reduce((n, o) => n + o.offset, 0n);
+      };
+      while (committedTotal() < BigInt(total) && Date.now() < committedDeadline) await new Promise((r) => setTimeout(r, 100));
+      expect(committedTotal()).toBe(BigInt(total));
 
       const c = await client();
       const d = (await describeGroups(c, [group])).groups[0];
