@@ -25,6 +25,16 @@ export const FLAGS: Record<string, FlagDef> = {
     type: 'int',
     help: 'first rebalance of an empty group waits this long for more members (group.initial.rebalance.delay.ms; Kafka: 3000)',
   },
+  'group-consumer-heartbeat-interval-ms': {
+    key: 'groupConsumerHeartbeatIntervalMs',
+    type: 'int',
+    help: 'heartbeat interval of KIP-848 consumer group members (group.consumer.heartbeat.interval.ms)',
+  },
+  'group-consumer-session-timeout-ms': {
+    key: 'groupConsumerSessionTimeoutMs',
+    type: 'int',
+    help: 'KIP-848 members not heard from for this long are fenced (group.consumer.session.timeout.ms)',
+  },
   'log-level': { key: 'logLevel', type: 'string', help: 'trace, debug, info, warn, error, fatal or silent' },
 };
 
