@@ -132,9 +132,13 @@ function newMember(memberId: string): ConsumerGroupMember {
   };
 }
 
-/** The member's epoch moves to `epoch`, remembering the one it leaves (Kafka's Builder.updateMemberEpoch). */
+/**
+ * The member's epoch moves to `epoch`, remembering the one it leaves (Kafka's
+ * Builder.updateMemberEpoch). Staying in the same epoch keeps the previous one
+ * (Kafka would overwrite it with the current epoch, which only costs a record).
+ */
 function withEpoch(m: ConsumerGroupMember, epoch: number): Pick<ConsumerGroupMember, 'memberEpoch' | 'previousMemberEpoch'> {
-  return { memberEpoch: epoch, previousMemberEpoch: m.memberEpoch };
+  return { memberEpoch: epoch, previousMemberEpoch: epoch === m.memberEpoch ? m.previousMemberEpoch : m.memberEpoch };
 }
 
 // ---- Requests and responses ---------------------------------------------------
@@ -922,17 +926,19 @@ export class ConsumerGroup implements GroupLike {
 
   // ---- Reconciliation (Kafka's CurrentAssignmentBuilder) ----
 
+  /** The member's next reconciliation step; the same object when nothing changes. */
   private reconcile(m: ConsumerGroupMember, owned: Assignment | null): ConsumerGroupMember {
     if (m.state === 'STABLE' && m.memberEpoch === this.assignmentEpochValue) return m;
-    switch (m.state) {
-      case 'STABLE':
-      case 'UNRELEASED_PARTITIONS':
-        return this.computeNextAssignment(m, m.memberEpoch, owned);
-      case 'UNREVOKED_PARTITIONS':
-        // Stuck until the member's heartbeat no longer reports the revoked partitions.
-        if (ownsAnyOf(m.partitionsPendingRevocation, owned)) return m;
-        return this.computeNextAssignment(m, m.memberEpoch, owned);
-    }
+    // UNREVOKED_PARTITIONS: stuck until the member's heartbeat no longer reports the revoked partitions.
+    if (m.state === 'UNREVOKED_PARTITIONS' && ownsAnyOf(m.partitionsPendingRevocation, owned)) return m;
+    const next = this.computeNextAssignment(m, m.memberEpoch, owned);
+    const same =
+      next.state === m.state &&
+      next.memberEpoch === m.memberEpoch &&
+      next.previousMemberEpoch === m.previousMemberEpoch &&
+      sameAssignment(next.assignedPartitions, m.assignedPartitions) &&
+      sameAssignment(next.partitionsPendingRevocation, m.partitionsPendingRevocation);
+    return same ? m : next;
   }
 
   private computeNextAssignment(m: ConsumerGroupMember, memberEpoch: number, owned: Assignment | null): ConsumerGroupMember {

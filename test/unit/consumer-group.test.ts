@@ -281,7 +281,7 @@ describe('ConsumerGroup: assignors', () => {
 
 describe('ConsumerGroup: incremental reconciliation', () => {
   it('a partition moves to a new member only after its owner acknowledged the revocation', () => {
-    const { topics, group } = setup();
+    const { topics, group, records } = setup();
     topics.add('foo', 4);
     const a = new Sim(group, 'A');
     a.join();
@@ -303,9 +303,11 @@ describe('ConsumerGroup: incremental reconciliation', () => {
     const kept = aRevoke.assignment!.topicPartitions[0]!.partitions;
     expect(kept).toHaveLength(2);
 
-    // B heartbeats while A has not acknowledged: still nothing.
+    // B heartbeats while A has not acknowledged: still nothing, and nothing new to persist.
+    const persisted = records.length;
     expect(b.beat().assignment).toBeNull();
     expect(b.partitions()).toEqual([]);
+    expect(records.length).toBe(persisted);
 
     // A heartbeats still reporting the revoked partitions: still stuck.
     expect(a.beat({ topicPartitions: [{ topicId: tid('foo'), partitions: [0, 1, 2, 3] }] }).memberEpoch).toBe(1);
