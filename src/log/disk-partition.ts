@@ -13,6 +13,7 @@ import { AppendListeners } from './append-listeners.js';
 import { BatchList } from './batch-list.js';
 import { Segment, parseSegmentFileName, type SegmentOptions } from './segment.js';
 import type { AppendOptions, AppendResult, PartitionLog, ReadResult, TimestampLookup } from './types.js';
+import { retain } from './retain.js';
 
 export interface RollPolicy {
   /** segment.bytes */
@@ -95,8 +96,8 @@ export class DiskPartitionLog implements PartitionLog {
     this.maybeRoll(batches.length, baseOffset, lastOffset);
     this.active.append(batches, appended);
     if (this.cache.maxBytes > 0) {
-      // One copy per append: the cache must not pin the request frame the bytes came in.
-      const copy = Buffer.from(batches);
+      // The cache must not pin a large request frame for a small batch (retain copies then).
+      const copy = retain(batches);
       for (const b of appended) {
         this.cache.push({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp, buf: copy.subarray(b.pos, b.pos + b.size) });
       }

@@ -1,13 +1,14 @@
 /**
  * In-memory backend (`--in-memory` and tests). Each partition is a BatchList
- * without a byte limit; appended bytes are copied once so the log never pins
- * the request frame they arrived in.
+ * without a byte limit; appended bytes are kept, or copied when they are a
+ * small part of a larger request frame (see retain.ts).
  */
 import type { Logger } from 'pino';
 import { assignOffsets } from './assign-offsets.js';
 import { AppendListeners } from './append-listeners.js';
 import { BatchList } from './batch-list.js';
 import { checkGrowth, makeTopicInfo, TopicTable, UnknownTopicError, withConfigs, withPartitionCount } from './topic-table.js';
+import { retain } from './retain.js';
 import type {
   AppendOptions,
   AppendResult,
@@ -53,7 +54,7 @@ export class MemoryPartitionLog implements PartitionLog {
     const baseOffset = this.next;
     if (batches.length === 0) return { baseOffset, logEndOffset: baseOffset };
     const appended = assignOffsets(batches, baseOffset, opts?.logAppendTime);
-    const copy = Buffer.from(batches);
+    const copy = retain(batches);
     for (const b of appended) {
       const i = this.list.length;
       const prevMax = i > 0 ? this.runningMax[i - 1]! : -1n;

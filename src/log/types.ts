@@ -66,6 +66,8 @@ export interface PartitionLog {
    * Appends one or more concatenated, already-validated v2 batches. Each batch's
    * baseOffset is patched in place to its assigned offset (the CRC does not cover
    * it). Synchronous: the bytes are handed to the OS (or memory) before it returns.
+   * The log takes ownership of `batches`: it may keep the buffer itself (no copy)
+   * when the buffer is most of its memory, so the caller must not change it later.
    */
   append(batches: Buffer, opts?: AppendOptions): AppendResult;
 
