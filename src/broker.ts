@@ -11,6 +11,7 @@ import { resolveConfig, type BrokerConfig } from './config/broker-config.js';
 import { TOPIC_CONFIGS, type TopicConfigDef } from './config/topic-configs.js';
 import { consumerGroups } from './coordinator/consumer-groups.js';
 import { GroupCoordinator, coordinatorConfig } from './coordinator/group-coordinator.js';
+import { OFFSETS_TOPIC } from './coordinator/offsets-topic.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Handler } from './handlers/handler.js';
 import { createLogStore } from './log/index.js';
@@ -202,6 +203,11 @@ export class Broker {
     const existing = this.store.topic(name);
     if (existing) return existing;
     try {
+      // Kafka creates its internal offsets topic with its own settings (internal, compacted), never as a plain topic.
+      if (name === OFFSETS_TOPIC) {
+        await this.groups.ready();
+        return this.store.topic(name);
+      }
       const t = await this.createTopic(name, this.config.numPartitions);
       this.logger.info({ topic: name, partitions: t.numPartitions }, 'auto-created topic');
       return t;

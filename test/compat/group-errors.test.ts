@@ -141,6 +141,21 @@ describe('FindCoordinator', () => {
   });
 });
 
+describe('__consumer_offsets auto-creation', () => {
+  it('a Metadata request naming it creates the internal, compacted topic, not a plain one', async () => {
+    const fresh = await startTestBroker();
+    try {
+      const c = await RawClient.connect(fresh.port);
+      const md = await c.request(API.Metadata, 12, { topics: [{ name: '__consumer_offsets', topicId: 'AAAAAAAAAAAAAAAAAAAAAA' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+      expect(md.topics[0]).toMatchObject({ name: '__consumer_offsets', errorCode: 0, isInternal: true });
+      expect(fresh.broker.store.topic('__consumer_offsets')!.configs['cleanup.policy']).toBe('compact');
+      c.close();
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
 describe('JoinGroup errors', () => {
   it('hands out `${clientId}-<uuid>` with MEMBER_ID_REQUIRED (v4+); an unknown member id is UNKNOWN_MEMBER_ID', async () => {
     const c = await client();
