@@ -20,7 +20,8 @@
  *   getOrMaybeCreateConsumerGroup: `{ group }` (an existing consumer group),
  *   `{ group: undefined, errorCode: 0 }` (create one and `registerGroup` it; an empty
  *   classic group there has just been deleted, offsets kept), or `{ errorCode:
- *   GROUP_ID_NOT_FOUND }` (a non-empty classic group holds the id).
+ *   GROUP_ID_NOT_FOUND }` (a non-empty classic group holds the id), or COORDINATOR_NOT_AVAILABLE
+ *   once shutdown has started.
  *   JoinGroup does the mirror image: an empty consumer group is deleted (its
  *   optional `deleted()` hook is called, then `shutdown()`) and a classic group
  *   takes the id; a non-empty one answers INCONSISTENT_GROUP_PROTOCOL. SyncGroup,
@@ -194,6 +195,8 @@ export class GroupCoordinator {
 
   /** Gets or creates the classic group for a JoinGroup (see the file comment for consumer groups). */
   classicGroupForJoin(groupId: string, create: boolean): { group?: ClassicGroup; errorCode: number } {
+    // Shutting down: no new groups (the client retries elsewhere or after the restart).
+    if (this.unloaded) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
     const g = this.groups.get(groupId);
     if (g instanceof ClassicGroup) return { group: g, errorCode: ErrorCode.NONE };
     if (g !== undefined) {
@@ -209,6 +212,7 @@ export class GroupCoordinator {
 
   /** For ConsumerGroupHeartbeat: see the file comment. */
   consumerGroupSlot(groupId: string): { group?: GroupLike; errorCode: number } {
+    if (this.unloaded) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
     const g = this.groups.get(groupId);
     if (g === undefined) return { errorCode: ErrorCode.NONE };
     if (!(g instanceof ClassicGroup)) return { group: g, errorCode: ErrorCode.NONE };

@@ -354,6 +354,9 @@ describe('topics and namespace', () => {
     });
     c.unload();
     expect((await parked).errorCode).toBe(ErrorCode.NOT_COORDINATOR);
+    // No new groups once shutdown has started.
+    expect(c.classicGroupForJoin('new', true)).toEqual({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE });
+    expect(c.consumerGroupSlot('new')).toEqual({ errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE });
   });
 });
 
