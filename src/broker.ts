@@ -4,6 +4,14 @@
  * cluster id) through this object.
  */
 import { randomBytes } from 'node:crypto';
+import type { BrokerMetrics } from './admin/broker-metrics.js';
+import type { Faults } from './admin/faults.js';
+import { applyStartupData, resetBroker, type Fixtures, type TopicSpec } from './admin/fixtures.js';
+import { RequestHooks } from './admin/hooks.js';
+import { startAdminServer, type AdminHttpServer } from './admin/http-server.js';
+import { probeMetadata } from './admin/readiness.js';
+import type { Recording } from './admin/recording.js';
+import type { Connection } from './server/connection.js';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -59,6 +67,8 @@ export class Broker {
   private metadataServed = false;
   private readonly metadataWaiters: (() => void)[] = [];
   private boundPort = 0;
+  /** Version emulation, metrics, request recording and fault injection around every request (src/admin). */
+  readonly hooks: RequestHooks = new RequestHooks(this);
 
   constructor(config: BrokerConfig, logger: Logger, handlers: readonly Handler[] = HANDLERS) {
     this.config = config;
@@ -144,7 +154,12 @@ export class Broker {
   }
 
   supportedApis(): ApiVersionRange[] {
-    return this.handlers.map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion }));
+    return this.hooks.restrictApis(this.handlers.map((h) => ({ apiKey: h.apiKey, minVersion: h.minVersion, maxVersion: h.maxVersion })));
+  }
+
+  /** Open client connections. */
+  openConnections(): ReadonlySet<Connection> {
+    return this.server?.connections ?? new Set();
   }
 
   brokerEndpoints(): NodeEndpoint[] {
@@ -171,6 +186,10 @@ export class Broker {
   whenMetadataServed(): Promise<void> {
     if (this.metadataServed) return Promise.resolve();
     return new Promise((resolve) => this.metadataWaiters.push(resolve));
+  }
+
+  get isMetadataServed(): boolean {
+    return this.metadataServed;
   }
 
   markMetadataServed(): void {
@@ -270,9 +289,13 @@ export class Broker {
   }
 }
 
-export interface StartBrokerOptions extends Partial<BrokerConfig> {
+export interface StartBrokerOptions extends Omit<Partial<BrokerConfig>, 'seed'> {
   /** A pino logger to use; by default one at `logLevel` writing to stderr. */
   logger?: Logger;
+  /** Topics to create at start-up (and again after reset()). */
+  topics?: TopicSpec[];
+  /** Topics and messages to create at start-up (and again after reset()): a fixtures file or the fixtures (src/admin/fixtures.ts). */
+  seed?: string | Fixtures;
 }
 
 export interface BrokerHandle {
@@ -280,6 +303,19 @@ export interface BrokerHandle {
   readonly bootstrapServers: string;
   readonly port: number;
   readonly broker: Broker;
+  /** `http://host:port` of the admin HTTP server, when `adminPort` was given. */
+  readonly adminUrl: string | undefined;
+  readonly adminServer: AdminHttpServer | undefined;
+  /** Fault injection (same operations as the admin `/faults` endpoints). */
+  readonly faults: Faults;
+  /** Request recording (same as `/recording`). */
+  readonly recording: Recording;
+  readonly metrics: BrokerMetrics;
+  /**
+   * Wipes topics, groups, committed offsets, faults and recorded requests, then re-creates the
+   * start-up `topics`/`seed` (unless `{ reseed: false }`). No restart: connections stay open.
+   */
+  reset(opts?: { reseed?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -289,14 +325,38 @@ export function createLogger(level: string): Logger {
 
 /** Starts a broker; resolves once it accepts connections and can answer Metadata. */
 export async function startBroker(opts: StartBrokerOptions = {}): Promise<BrokerHandle> {
-  const { logger, ...rest } = opts;
-  const config = resolveConfig(rest);
+  const { logger, topics, seed, ...rest } = opts;
+  const config = resolveConfig({ ...rest, ...(typeof seed === 'string' ? { seed } : {}) });
   const broker = new Broker(config, logger ?? createLogger(opts.logLevel ?? 'warn'));
+  const startup = { ...(topics ? { topics } : {}), ...(seed !== undefined ? { seed } : config.seed !== undefined ? { seed: config.seed } : {}) };
+  void broker.hooks.release; // an unknown --kafka-version fails here, before anything starts
   await broker.start();
+  let admin: AdminHttpServer | undefined;
+  try {
+    await applyStartupData(broker, startup);
+    // One Metadata round trip over the listener: the ready line and /ready then mean "Metadata has been served".
+    await probeMetadata(config.host, broker.port).catch((err: unknown) => broker.logger.warn({ err }, 'readiness probe failed'));
+    if (config.adminPort !== undefined) {
+      admin = await startAdminServer(broker, { host: config.host, port: config.adminPort, reset: () => resetBroker(broker, startup) });
+    }
+  } catch (err) {
+    await broker.close();
+    throw err;
+  }
   return {
     bootstrapServers: broker.bootstrapServers,
     port: broker.port,
     broker,
-    close: () => broker.close(),
+    adminUrl: admin?.url,
+    adminServer: admin,
+    faults: broker.hooks.faults,
+    recording: broker.hooks.recording,
+    metrics: broker.hooks.metrics,
+    reset: (o) => resetBroker(broker, startup, o),
+    close: async () => {
+      // The admin server keeps answering (/ready 503) while the broker drains.
+      await broker.close();
+      await admin?.close();
+    },
   };
 }

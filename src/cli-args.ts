@@ -36,6 +36,9 @@ export const FLAGS: Record<string, FlagDef> = {
     help: 'KIP-848 members not heard from for this long are fenced (group.consumer.session.timeout.ms)',
   },
   'log-level': { key: 'logLevel', type: 'string', help: 'trace, debug, info, warn, error, fatal or silent' },
+  'admin-port': { key: 'adminPort', type: 'int', help: 'serve the admin HTTP API (/ready, /health, /metrics, /faults, /recording) on this port (0 = any free port)' },
+  'kafka-version': { key: 'kafkaVersion', type: 'string', help: 'emulate the API versions of this Apache Kafka release (0.11, 1.0, 1.1, 2.0 … 2.8, 3.0 … 3.9, 4.0)' },
+  seed: { key: 'seed', type: 'string', help: 'JSON fixtures file: topics and messages created at start-up' },
 };
 
 export function envName(flag: string): string {

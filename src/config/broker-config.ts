@@ -65,6 +65,12 @@ export interface BrokerConfig {
   /** `group.consumer.assignors`: server-side assignors (`uniform`, `range`), the first being the default. */
   groupConsumerAssignors: string[];
   logLevel: string;
+  /** Port of the admin HTTP server (/ready, /health, /metrics, /faults, /recording); 0 = any free port; unset = no admin server. */
+  adminPort?: number;
+  /** Emulate this Apache Kafka release's API versions (`2.8`, `0.11`, `4.0`, ...); unset = everything the handlers serve. */
+  kafkaVersion?: string;
+  /** A fixtures file (topics and messages) loaded at start-up and restored by reset(). */
+  seed?: string;
 }
 
 export const DEFAULT_CONFIG: BrokerConfig = {

@@ -16,6 +16,8 @@ const API_VERSIONS = 18;
 
 export function createDispatcher(broker: Broker, handlers: readonly Handler[]): Dispatch {
   const table = new Map<number, Handler>(handlers.map((h) => [h.apiKey, h]));
+  // Version emulation, metrics, recording and fault injection (src/admin/hooks.ts); absent on test doubles.
+  const hooks = (broker as Partial<Broker>).hooks;
 
   return (frame: Buffer, conn: Connection): Promise<DispatchResult> | DispatchResult => {
     const r = new Reader(frame);
@@ -25,18 +27,24 @@ export function createDispatcher(broker: Broker, handlers: readonly Handler[]): 
     const { apiKey, apiVersion, correlationId } = header;
 
     const handler = table.get(apiKey);
-    if (!handler) throw new ProtocolError(`unsupported API key ${apiKey}`);
-    if (apiVersion < handler.minVersion || apiVersion > handler.maxVersion) {
+    if (!handler) {
+      hooks?.refused(apiKey, apiVersion, header.clientId, correlationId, conn);
+      throw new ProtocolError(`unsupported API key ${apiKey}`);
+    }
+    const range = hooks ? hooks.versionRange(handler) : handler;
+    if (range === null || apiVersion < range.minVersion || apiVersion > range.maxVersion) {
+      hooks?.refused(apiKey, apiVersion, header.clientId, correlationId, conn);
       if (apiKey === API_VERSIONS) {
         // KIP-511: answer an unknown ApiVersions version with a v0 body listing what we support,
         // so the client can pick a version it shares with us.
         conn.log.debug({ apiVersion }, 'ApiVersions version unsupported, replying with v0');
         return encodeResponseFrame(API_VERSIONS, 0, correlationId, {
           errorCode: ErrorCode.UNSUPPORTED_VERSION,
-          apiKeys: broker.supportedApis(),
+          apiKeys: hooks ? hooks.unsupportedApiVersionsKeys() : broker.supportedApis(),
         });
       }
-      throw new ProtocolError(`unsupported version ${apiVersion} of ${handler.name} (supported ${handler.minVersion}-${handler.maxVersion})`);
+      const supported = range ? `supported ${range.minVersion}-${range.maxVersion}` : `not served by Kafka ${hooks?.release?.name}`;
+      throw new ProtocolError(`unsupported version ${apiVersion} of ${handler.name} (${supported})`);
     }
 
     const codec = codecFor(apiKey, apiVersion, 'request')!;
@@ -46,6 +54,7 @@ export function createDispatcher(broker: Broker, handlers: readonly Handler[]): 
     const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId: header.clientId, broker, log: conn.log };
     const encode = (response: unknown): DispatchResult =>
       response === null ? null : encodeResponseFrame(apiKey, apiVersion, correlationId, response);
+    if (hooks) return hooks.handle(handler, request, ctx, conn, frame.length, encode);
     const result = handler.handle(request, ctx);
     return result instanceof Promise ? result.then(encode) : encode(result);
   };
