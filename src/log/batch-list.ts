@@ -49,6 +49,29 @@ export class BatchList {
     }
   }
 
+  /** Drops the batches that start below `offset` from the front. */
+  dropBefore(offset: bigint): void {
+    while (this.length > 0 && this.items[this.start]!.baseOffset < offset) {
+      this.total -= this.items[this.start]!.buf.length;
+      this.items[this.start] = undefined as unknown as StoredBatch;
+      this.start++;
+    }
+    if (this.length === 0) this.clear();
+  }
+
+  /** Replaces the whole content (the in-memory cleaner's rewritten log). */
+  reset(batches: StoredBatch[]): void {
+    this.items = batches;
+    this.start = 0;
+    this.total = 0;
+    for (const b of batches) this.total += b.buf.length;
+  }
+
+  /** The live batches, oldest first (a copy). */
+  toArray(): StoredBatch[] {
+    return this.items.slice(this.start);
+  }
+
   clear(): void {
     this.items = [];
     this.start = 0;

@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pino, type Logger } from 'pino';
 import { DiskPartitionLog, type RollPolicy } from './disk-partition.js';
+import { LogMaintenance, rollPolicyFor, type CompactResult, type LogMaintenanceOptions } from './maintenance.js';
 import { TopicRegistry } from './topic-registry.js';
 import { checkGrowth, makeTopicInfo, TopicTable, UnknownTopicError, withConfigs, withPartitionCount } from './topic-table.js';
 import type { CreateTopicOptions, LogStore, PartitionLog, TopicConfigs, TopicInfo } from './types.js';
@@ -21,13 +22,14 @@ export interface DiskLogStoreOptions {
   defaults?: { segmentBytes?: number; segmentMs?: number; indexIntervalBytes?: number };
   /** Per-partition cache of recent batches for tail fetches (default 1 MiB, 0 disables). */
   tailCacheBytes?: number;
+  /** Retention checks and the compaction cleaner (timers start at open()). */
+  maintenance?: Partial<LogMaintenanceOptions>;
 }
 
 const DEFAULT_SEGMENT_BYTES = 1024 * 1024 * 1024;
 const DEFAULT_SEGMENT_MS = 7 * 24 * 60 * 60 * 1000;
 const DEFAULT_INDEX_INTERVAL_BYTES = 4096;
 const DEFAULT_TAIL_CACHE_BYTES = 1024 * 1024;
-const MAX_SEGMENT_BYTES = 0x7fffffff;
 const META_DIR = '__kafkalite';
 const PARTITION_DIR = /^(.+)-(\d+)$/;
 const DELETED_DIR = /-delete$/;
@@ -39,6 +41,8 @@ export class DiskLogStore implements LogStore {
   private readonly table = new TopicTable<DiskPartitionLog>();
   private readonly defaults: RollPolicy;
   private readonly tailCacheBytes: number;
+  /** Retention and compaction: timers, and runRetention()/runCleaner() on demand. */
+  readonly maintenance: LogMaintenance;
   /** Tail of the chain of metadata operations; each runs after the previous one settles. */
   private ops: Promise<unknown> = Promise.resolve();
 
@@ -52,6 +56,10 @@ export class DiskLogStore implements LogStore {
       indexIntervalBytes: opts.defaults?.indexIntervalBytes ?? DEFAULT_INDEX_INTERVAL_BYTES,
     };
     this.tailCacheBytes = opts.tailCacheBytes ?? DEFAULT_TAIL_CACHE_BYTES;
+    this.maintenance = new LogMaintenance(
+      { topics: () => this.table.infos(), partitions: (name) => this.table.partitions(name) ?? [] },
+      { segmentBytes: this.defaults.segmentBytes, ...opts.maintenance, logger: opts.maintenance?.logger ?? this.logger },
+    );
   }
 
   async open(): Promise<void> {
@@ -71,9 +79,11 @@ export class DiskLogStore implements LogStore {
       }
     }
     this.logger.info({ dataDir: this.dataDir, topics: infos.length }, 'log store opened');
+    this.maintenance.start();
   }
 
   async close(): Promise<void> {
+    await this.maintenance.stop();
     await this.ops.catch(() => {});
     for (const p of this.table.allPartitions()) p.close();
   }
@@ -158,6 +168,16 @@ export class DiskLogStore implements LogStore {
     });
   }
 
+  /** Deletes the segments retention says must go; returns how many went. */
+  runRetention(nowMs?: number): number {
+    return this.maintenance.runRetention(nowMs);
+  }
+
+  /** Runs the cleaner over every compacted partition that is due (all of them with `force`). */
+  runCleaner(opts: { nowMs?: number; force?: boolean } = {}): Promise<CompactResult[]> {
+    return this.maintenance.runCleaner(opts);
+  }
+
   /** fsyncs every partition's active segment (clean shutdown, flush policies). */
   flush(): void {
     for (const p of this.table.allPartitions()) p.flush();
@@ -185,12 +205,7 @@ export class DiskLogStore implements LogStore {
   }
 
   private policyFor(info: TopicInfo): RollPolicy {
-    return {
-      // Index entries hold int32 file positions, so a segment cannot pass 2 GiB (Kafka's segment.bytes is an int too).
-      segmentBytes: Math.min(positiveInt(info.configs['segment.bytes'], this.defaults.segmentBytes), MAX_SEGMENT_BYTES),
-      segmentMs: positiveInt(info.configs['segment.ms'], this.defaults.segmentMs),
-      indexIntervalBytes: positiveInt(info.configs['index.interval.bytes'], this.defaults.indexIntervalBytes),
-    };
+    return rollPolicyFor(info, this.defaults, this.maintenance.defaults);
   }
 
   private partitionDir(topic: string, partition: number): string {
@@ -224,10 +239,4 @@ export class DiskLogStore implements LogStore {
     this.ops = run.catch(() => {});
     return run;
   }
-}
-
-function positiveInt(value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }

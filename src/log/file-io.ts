@@ -58,3 +58,17 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
   await fs.promises.rename(tmp, file);
   fsyncDir(path.dirname(file));
 }
+
+/** writeFileAtomic, synchronously (small checkpoint files written from synchronous log code). */
+export function writeFileAtomicSync(file: string, data: string | Buffer): void {
+  const tmp = `${file}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    writeFully(fd, typeof data === 'string' ? Buffer.from(data) : data, 0);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  fsyncDir(path.dirname(file));
+}

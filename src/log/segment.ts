@@ -119,6 +119,19 @@ export class Segment {
     return this.size === 0;
   }
 
+  /**
+   * Kafka's LogSegment.largestTimestamp, in ms: the largest record timestamp,
+   * or the file's last modification time when the segment holds none.
+   */
+  largestTimestampMs(): number {
+    if (this.offsetOfMaxTimestamp >= 0n && this.maxTimestamp >= 0n) return Number(this.maxTimestamp);
+    try {
+      return fs.statSync(this.logPath).mtimeMs;
+    } catch {
+      return this.createdMs;
+    }
+  }
+
   /** Whether offsets up to `lastOffset` still fit the indexes' int32 relative offsets. */
   canHoldOffset(lastOffset: bigint): boolean {
     return lastOffset - this.baseOffset <= MAX_RELATIVE_OFFSET;
