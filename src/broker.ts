@@ -16,7 +16,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { resolveConfig, type BrokerConfig } from './config/broker-config.js';
-import { TOPIC_CONFIGS, type TopicConfigDef } from './config/topic-configs.js';
+import { ConfigRegistry } from './config/config-registry.js';
+import { TOPIC_CONFIG_BY_NAME, type TopicConfigDef } from './config/topic-configs.js';
 import { consumerGroups } from './coordinator/consumer-groups.js';
 import { GroupCoordinator, coordinatorConfig } from './coordinator/group-coordinator.js';
 import { OFFSETS_TOPIC } from './coordinator/offsets-topic.js';
@@ -58,6 +59,8 @@ export class Broker {
   readonly handlers: readonly Handler[];
   /** Consumer groups (classic and KIP-848) and committed offsets, persisted in `__consumer_offsets`. */
   readonly groups: GroupCoordinator;
+  /** Broker and topic config values with their sources; dynamic broker configs (AlterConfigs). */
+  readonly configs: ConfigRegistry;
   /** Leader epoch of every partition: one broker, never re-elected. */
   readonly leaderEpoch = 0;
   clusterId = '';
@@ -74,6 +77,7 @@ export class Broker {
     this.config = config;
     this.logger = logger;
     this.handlers = handlers;
+    this.configs = new ConfigRegistry(config);
     this.store = createLogStore({
       ...(config.inMemory ? { inMemory: true } : { dataDir: config.dataDir }),
       logger: logger.child({ component: 'log' }),
@@ -104,6 +108,8 @@ export class Broker {
     const t0 = performance.now();
     this.clusterId = this.config.clusterId ?? this.loadOrCreateClusterId();
     await this.store.open();
+    this.configs.load();
+    for (const name of this.configs.unknownStaticConfigs()) this.logger.warn({ config: name }, 'unknown broker config: kept and described, otherwise ignored');
     await this.groups.load();
     consumerGroups(this).load();
     this.server = new KafkaServer({
@@ -243,28 +249,23 @@ export class Broker {
 
   /** The broker-level value of a topic config (its default for topics that do not set it). */
   brokerDefault(d: TopicConfigDef): { value: string; source: number } {
-    const overrides: Record<string, string> = {
-      'segment.bytes': String(this.config.logSegmentBytes),
-      'segment.ms': String(this.config.logRollMs),
-      'max.message.bytes': String(this.config.messageMaxBytes),
-    };
-    const v = overrides[d.name];
-    if (v !== undefined && v !== d.defaultValue) return { value: v, source: ConfigSource.STATIC_BROKER_CONFIG };
-    return { value: d.defaultValue, source: ConfigSource.DEFAULT_CONFIG };
+    const c = this.configs.effectiveTopicConfigs({}).find((e) => e.name === d.name);
+    return { value: c?.value ?? d.defaultValue, source: c?.configSource ?? ConfigSource.DEFAULT_CONFIG };
   }
 
   /** Every topic config with its effective value and source, as CreateTopics v5+ returns them. */
   effectiveTopicConfigs(configs: TopicConfigs): { name: string; value: string; readOnly: boolean; configSource: number; isSensitive: boolean }[] {
-    return TOPIC_CONFIGS.map((d) => {
-      const own = configs[d.name];
-      const { value, source } = own !== undefined ? { value: own, source: ConfigSource.DYNAMIC_TOPIC_CONFIG } : this.brokerDefault(d);
-      return { name: d.name, value, readOnly: false, configSource: source, isSensitive: false };
-    });
+    return this.configs.effectiveTopicConfigs(configs);
+  }
+
+  /** A topic config's value for `topic`: its own override, else the broker-level value (static or dynamic). */
+  topicConfig(topic: TopicInfo | undefined, name: string): string {
+    if (!TOPIC_CONFIG_BY_NAME.has(name)) throw new Error(`unknown topic config ${name}`);
+    return this.configs.topicValue(topic, name);
   }
 
   maxMessageBytes(topic: TopicInfo): number {
-    const v = topic.configs['max.message.bytes'];
-    return v !== undefined ? Number(v) : this.config.messageMaxBytes;
+    return Number(this.topicConfig(topic, 'max.message.bytes'));
   }
 
   /** No transactions yet: everything below the log end is stable. */

@@ -2,25 +2,37 @@
  * The handler table: one entry per Kafka API this broker serves. ApiVersions
  * and the README's API table are derived from it.
  */
+import { alterConfigs } from './alter-configs.js';
+import { alterPartitionReassignments } from './alter-partition-reassignments.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
+import { createPartitions } from './create-partitions.js';
 import { createTopics } from './create-topics.js';
 import { deleteGroups } from './delete-groups.js';
+import { deleteRecords } from './delete-records.js';
 import { deleteTopics } from './delete-topics.js';
+import { describeCluster } from './describe-cluster.js';
+import { describeConfigs } from './describe-configs.js';
 import { describeGroups } from './describe-groups.js';
+import { describeLogDirs } from './describe-log-dirs.js';
+import { describeTopicPartitions } from './describe-topic-partitions.js';
+import { electLeaders } from './elect-leaders.js';
 import { fetch } from './fetch.js';
 import { findCoordinator } from './find-coordinator.js';
 import type { Handler } from './handler.js';
 import { heartbeat } from './heartbeat.js';
+import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { joinGroup } from './join-group.js';
 import { leaveGroup } from './leave-group.js';
 import { listGroups } from './list-groups.js';
 import { listOffsets } from './list-offsets.js';
+import { listPartitionReassignments } from './list-partition-reassignments.js';
 import { metadata } from './metadata.js';
 import { offsetCommit } from './offset-commit.js';
 import { offsetDelete } from './offset-delete.js';
 import { offsetFetch } from './offset-fetch.js';
+import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { produce } from './produce.js';
 import { syncGroup } from './sync-group.js';
 
@@ -47,6 +59,19 @@ export const HANDLERS: readonly Handler[] = [
   // KIP-848 consumer groups.
   consumerGroupHeartbeat,
   consumerGroupDescribe,
+  // Topic administration, configs and the one-broker cluster's partition management.
+  describeConfigs,
+  alterConfigs,
+  incrementalAlterConfigs,
+  createPartitions,
+  deleteRecords,
+  offsetForLeaderEpoch,
+  describeLogDirs,
+  describeCluster,
+  describeTopicPartitions,
+  electLeaders,
+  alterPartitionReassignments,
+  listPartitionReassignments,
 ].sort((a, b) => a.apiKey - b.apiKey);
 
 export type { Handler, RequestContext } from './handler.js';
