@@ -20,6 +20,9 @@ import { ConfigRegistry } from './config/config-registry.js';
 import { TOPIC_CONFIG_BY_NAME, type TopicConfigDef } from './config/topic-configs.js';
 import { consumerGroups } from './coordinator/consumer-groups.js';
 import { GroupCoordinator, coordinatorConfig } from './coordinator/group-coordinator.js';
+import { ProducerIdManager } from './coordinator/producer-ids.js';
+import { ProducerStateManager } from './coordinator/producer-state.js';
+import { TransactionCoordinator, transactionConfig } from './coordinator/transaction-coordinator.js';
 import { OFFSETS_TOPIC } from './coordinator/offsets-topic.js';
 import { HANDLERS } from './handlers/index.js';
 import type { Handler } from './handlers/handler.js';
@@ -59,6 +62,10 @@ export class Broker {
   readonly handlers: readonly Handler[];
   /** Consumer groups (classic and KIP-848) and committed offsets, persisted in `__consumer_offsets`. */
   readonly groups: GroupCoordinator;
+  /** Per-partition producer state (idempotence, open transactions, LSO, aborted transactions). */
+  readonly producers: ProducerStateManager;
+  /** Transactional ids and their transactions, persisted in `__transaction_state`. */
+  readonly transactions: TransactionCoordinator;
   /** Broker and topic config values with their sources; dynamic broker configs (AlterConfigs). */
   readonly configs: ConfigRegistry;
   /** Leader epoch of every partition: one broker, never re-elected. */
@@ -89,6 +96,16 @@ export class Broker {
       logger: logger.child({ component: 'groups' }),
       closing: this.abort.signal,
     });
+    this.producers = new ProducerStateManager();
+    this.transactions = new TransactionCoordinator({
+      store: this.store,
+      producers: this.producers,
+      producerIds: new ProducerIdManager(config.inMemory ? null : join(config.dataDir, '__kafkalite', 'producer-ids')),
+      applyOffset: (group, topic, partition, value) => this.groups.offsets.apply(group, topic, partition, value),
+      config: transactionConfig(config),
+      logger: logger.child({ component: 'transactions' }),
+    });
+    this.groups.transactionalReplay = (partition, batch) => this.transactions.pendingOffsets.replayBatch(partition, batch);
   }
 
   get nodeId(): number {
@@ -111,6 +128,7 @@ export class Broker {
     this.configs.load();
     for (const name of this.configs.unknownStaticConfigs()) this.logger.warn({ config: name }, 'unknown broker config: kept and described, otherwise ignored');
     await this.groups.load();
+    this.transactions.load();
     consumerGroups(this).load();
     this.server = new KafkaServer({
       listeners: [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }],
@@ -140,6 +158,7 @@ export class Broker {
     this.abort.abort();
     await this.server?.close();
     await this.groups.shutdown();
+    this.transactions.shutdown();
     await this.store.close();
     this.logger.info('broker stopped');
   }
@@ -268,9 +287,9 @@ export class Broker {
     return Number(this.topicConfig(topic, 'max.message.bytes'));
   }
 
-  /** No transactions yet: everything below the log end is stable. */
+  /** The first offset of the partition's oldest open transaction, else the log end. */
   lastStableOffset(log: PartitionLog): bigint {
-    return log.logEndOffset;
+    return this.producers.lastStableOffset(log);
   }
 
   /** Kafka keeps the cluster id in meta.properties; so do we, so restarts keep it. */

@@ -142,6 +142,12 @@ export class GroupCoordinator {
   private readonly topicListeners = new Set<() => void>();
   private readonly classicHost: ClassicGroupHost;
   private creatingTopic: Promise<void> | null = null;
+  /**
+   * Replay of transactional batches and transaction markers (transactional offset
+   * commits, which only count once committed); set by the transaction coordinator
+   * before load(). Without it they are skipped.
+   */
+  transactionalReplay: ((partition: number, batch: Buffer) => void) | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private unloaded = false;
 
@@ -356,7 +362,13 @@ export class GroupCoordinator {
       for (const b of batches) {
         const view = new BatchView(b);
         if (view.lastOffset < offset) continue;
-        if (!view.isControl) {
+        if (view.isTransactional) {
+          try {
+            this.transactionalReplay?.(log.partition, b);
+          } catch (err) {
+            this.log.error({ err, topic: OFFSETS_TOPIC, partition: log.partition, offset: String(view.baseOffset) }, 'skipping unreadable transactional batch');
+          }
+        } else if (!view.isControl) {
           try {
             for (const r of decodeRecords(b)) {
               if (r.offset < offset || r.key === null) continue;

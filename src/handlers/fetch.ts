@@ -3,6 +3,7 @@ import { ErrorCode } from '../wire/error-codes.js';
 import { FetchRequest, FetchResponse } from '../wire/messages/fetch.js';
 import { EMPTY } from '../wire/reader.js';
 import type { DecodedMessage, InputMessage } from '../wire/schema.js';
+import { readCommitted } from './fetch-txn.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { leaderEpochError } from './partition-checks.js';
 import { waitForAppend } from './wait-for-append.js';
@@ -95,8 +96,9 @@ function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: num
     }
     const start = log.logStartOffset;
     const end = log.logEndOffset;
+    const lso = ctx.broker.lastStableOffset(log);
     out.highWatermark = end;
-    out.lastStableOffset = end;
+    out.lastStableOffset = lso;
     out.logStartOffset = start;
     if (w.fetchOffset < start || w.fetchOffset > end) {
       // Kafka reports unknown (-1) offsets alongside OFFSET_OUT_OF_RANGE.
@@ -105,13 +107,19 @@ function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: num
       out.records = EMPTY;
       continue;
     }
-    if (w.fetchOffset === end) {
+    // read_committed (isolation level 1) stops at the last stable offset.
+    if (w.fetchOffset === end || (req.isolationLevel === 1 && w.fetchOffset >= lso)) {
       out.records = EMPTY;
       continue;
     }
     // KIP-74: the first partition with data returns at least one whole batch even past the limits.
     const limit = Math.max(0, Math.min(w.partitionMaxBytes, remaining));
-    const r = log.read(w.fetchOffset, limit, total === 0);
+    let r;
+    if (req.isolationLevel === 1) {
+      const c = readCommitted(ctx.broker, log, w.fetchOffset, limit, total === 0, lso);
+      out.abortedTransactions = c.abortedTransactions;
+      r = c;
+    } else r = log.read(w.fetchOffset, limit, total === 0);
     out.records = r.batches.length === 1 ? r.batches[0]! : r.batches;
     remaining -= r.size;
     total += r.size;

@@ -7,7 +7,8 @@ const TRANSACTION = 1;
 
 /**
  * This broker coordinates every group and transactional id. A GROUP lookup
- * creates `__consumer_offsets` when it does not exist yet, as Kafka does; key
+ * creates `__consumer_offsets` when it does not exist yet, a TRANSACTION lookup
+ * `__transaction_state`, as Kafka does; key
  * types other than GROUP and TRANSACTION are INVALID_REQUEST. From v4 the keys
  * come batched and each gets its own answer.
  */
@@ -24,6 +25,14 @@ export const findCoordinator = defineHandler(FindCoordinatorRequest, FindCoordin
       await broker.groups.ready();
     } catch (err) {
       ctx.log.warn({ err }, 'cannot create the offsets topic');
+      errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
+      errorMessage = 'The coordinator is not available.';
+    }
+  } else {
+    try {
+      await broker.transactions.ready();
+    } catch (err) {
+      ctx.log.warn({ err }, 'cannot create the transaction state topic');
       errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
       errorMessage = 'The coordinator is not available.';
     }

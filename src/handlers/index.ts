@@ -4,6 +4,8 @@
  */
 import { alterConfigs } from './alter-configs.js';
 import { alterPartitionReassignments } from './alter-partition-reassignments.js';
+import { addOffsetsToTxn } from './add-offsets-to-txn.js';
+import { addPartitionsToTxn } from './add-partitions-to-txn.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
@@ -15,6 +17,9 @@ import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
 import { describeGroups } from './describe-groups.js';
+import { describeProducers } from './describe-producers.js';
+import { describeTransactions } from './describe-transactions.js';
+import { endTxn } from './end-txn.js';
 import { describeLogDirs } from './describe-log-dirs.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { electLeaders } from './elect-leaders.js';
@@ -22,11 +27,13 @@ import { fetch } from './fetch.js';
 import { findCoordinator } from './find-coordinator.js';
 import type { Handler } from './handler.js';
 import { heartbeat } from './heartbeat.js';
+import { initProducerId } from './init-producer-id.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
 import { joinGroup } from './join-group.js';
 import { leaveGroup } from './leave-group.js';
 import { listGroups } from './list-groups.js';
 import { listOffsets } from './list-offsets.js';
+import { listTransactions } from './list-transactions.js';
 import { listPartitionReassignments } from './list-partition-reassignments.js';
 import { metadata } from './metadata.js';
 import { offsetCommit } from './offset-commit.js';
@@ -35,6 +42,7 @@ import { offsetFetch } from './offset-fetch.js';
 import { offsetForLeaderEpoch } from './offset-for-leader-epoch.js';
 import { produce } from './produce.js';
 import { syncGroup } from './sync-group.js';
+import { txnOffsetCommit } from './txn-offset-commit.js';
 
 export const HANDLERS: readonly Handler[] = [
   produce,
@@ -59,6 +67,15 @@ export const HANDLERS: readonly Handler[] = [
   // KIP-848 consumer groups.
   consumerGroupHeartbeat,
   consumerGroupDescribe,
+  // Idempotent producers and transactions.
+  initProducerId,
+  addPartitionsToTxn,
+  addOffsetsToTxn,
+  endTxn,
+  txnOffsetCommit,
+  describeTransactions,
+  listTransactions,
+  describeProducers,
   // Topic administration, configs and the one-broker cluster's partition management.
   describeConfigs,
   alterConfigs,

@@ -1,6 +1,7 @@
 import { ErrorCode } from '../wire/error-codes.js';
 import { OffsetFetchRequest, OffsetFetchResponse } from '../wire/messages/offset-fetch.js';
 import { defineHandler, type RequestContext } from './handler.js';
+import { markUnstable } from './offset-fetch-txn.js';
 
 interface FetchedPartition {
   partitionIndex: number;
@@ -17,17 +18,17 @@ interface FetchedGroup {
 /**
  * OffsetFetch 0-9: one group (v0-7) or several (v8+); `topics` null asks for
  * every committed offset of the group (v2+). Partitions without a committed
- * offset answer -1. `require_stable` has nothing to wait for: no transactional
- * offset commits are ever pending here.
+ * offset answer -1. With `require_stable` (v7+), a partition with a pending
+ * transactional offset commit answers UNSTABLE_OFFSET_COMMIT (see offset-fetch-txn.ts).
  */
 export const offsetFetch = defineHandler(OffsetFetchRequest, OffsetFetchResponse, { min: 0, max: 9 }, (req, ctx) => {
   if (ctx.apiVersion >= 8) {
     return {
       throttleTimeMs: 0,
-      groups: req.groups.map((g) => ({ groupId: g.groupId, ...fetchGroup(ctx, g.groupId, g.topics, g.memberId, g.memberEpoch) })),
+      groups: req.groups.map((g) => ({ groupId: g.groupId, ...fetchGroup(ctx, g.groupId, g.topics, g.memberId, g.memberEpoch, req.requireStable) })),
     };
   }
-  const r = fetchGroup(ctx, req.groupId, req.topics, null, -1);
+  const r = fetchGroup(ctx, req.groupId, req.topics, null, -1, ctx.apiVersion >= 7 && req.requireStable);
   if (ctx.apiVersion < 2 && r.errorCode !== ErrorCode.NONE) {
     // No top-level error before v2: each partition carries it.
     for (const t of r.topics) for (const p of t.partitions) p.errorCode = r.errorCode;
@@ -36,6 +37,19 @@ export const offsetFetch = defineHandler(OffsetFetchRequest, OffsetFetchResponse
 });
 
 function fetchGroup(
+  ctx: RequestContext,
+  groupId: string,
+  wanted: { name: string; partitionIndexes: number[] }[] | null,
+  memberId: string | null,
+  memberEpoch: number,
+  requireStable: boolean,
+): FetchedGroup {
+  const result = fetchCommitted(ctx, groupId, wanted, memberId, memberEpoch);
+  if (requireStable) markUnstable(ctx, groupId, result);
+  return result;
+}
+
+function fetchCommitted(
   ctx: RequestContext,
   groupId: string,
   wanted: { name: string; partitionIndexes: number[] }[] | null,

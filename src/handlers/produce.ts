@@ -5,6 +5,7 @@ import { setPartitionLeaderEpoch, splitBatches } from '../wire/record-batch.js';
 import type { InputMessage } from '../wire/schema.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { lookupPartition } from './partition-checks.js';
+import { producerAppend, transactionalProduceError } from './produce-txn.js';
 
 type PartitionResult = NonNullable<NonNullable<InputMessage<typeof ProduceResponse>['responses']>[number]['partitionResponses']>[number];
 
@@ -12,6 +13,8 @@ const ZSTD = 4;
 
 export const produce = defineHandler(ProduceRequest, ProduceResponse, { min: 3, max: 11 }, (req, ctx) => {
   const validAcks = req.acks === -1 || req.acks === 0 || req.acks === 1;
+  const refused = validAcks ? transactionalProduceError(req) : undefined;
+  if (refused) return req.acks === 0 ? null : refused;
   const responses = req.topicData.map((t) => ({
     name: t.name,
     partitionResponses: t.partitionData.map((p): PartitionResult => {
@@ -59,7 +62,11 @@ function appendPartition(ctx: RequestContext, topic: string, partition: number, 
   }
   setPartitionLeaderEpoch(batch.buf, broker.leaderEpoch);
   const logAppendTime = topicInfo.configs['message.timestamp.type'] === 'LogAppendTime' ? BigInt(Date.now()) : undefined;
+  // Idempotent/transactional batches: duplicates and sequence/epoch/transaction errors answer without an append.
+  const eos = producerAppend(ctx, log, batch);
+  if (eos?.reject) return { index: partition, ...eos.reject };
   const result = log.append(batch.buf, logAppendTime !== undefined ? { logAppendTime } : {});
+  eos?.appended(result.baseOffset);
   return {
     index: partition,
     errorCode: ErrorCode.NONE,
