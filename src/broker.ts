@@ -89,6 +89,14 @@ export class Broker {
       ...(config.inMemory ? { inMemory: true } : { dataDir: config.dataDir }),
       logger: logger.child({ component: 'log' }),
       defaults: { segmentBytes: config.logSegmentBytes, segmentMs: config.logRollMs },
+      maintenance: {
+        retentionCheckIntervalMs: config.logRetentionCheckIntervalMs,
+        cleanerEnable: this.configs.brokerValue('log.cleaner.enable') === 'true',
+        cleanerBackoffMs: this.configs.staticNumber('log.cleaner.backoff.ms')!,
+        ...(config.properties?.['log.cleaner.dedupe.buffer.size'] ? { dedupeBufferSize: this.configs.staticNumber('log.cleaner.dedupe.buffer.size')! } : {}),
+        defaults: this.configs.logDefaults(),
+        lastStableOffset: (log) => this.lastStableOffset(log),
+      },
     });
     this.groups = new GroupCoordinator({
       store: this.store,

@@ -1,3 +1,5 @@
+import { propertiesFromSettings, readPropertiesFile, settingsFromProperties } from './broker-configs.js';
+
 /** Broker settings, with the defaults a development/CI broker should have. */
 export interface BrokerConfig {
   /** Interface to listen on. */
@@ -30,6 +32,29 @@ export interface BrokerConfig {
   /** `log.segment.bytes` / `log.roll.ms`: defaults for topics without their own. */
   logSegmentBytes: number;
   logRollMs: number;
+  /** `log.retention.ms` (or `log.retention.minutes`/`.hours` in a config file) / `log.retention.bytes`: retention defaults for topics without their own. */
+  logRetentionMs: number;
+  logRetentionBytes: number;
+  /** `log.retention.check.interval.ms`: how often retention looks for segments to delete. */
+  logRetentionCheckIntervalMs: number;
+  /** `log.cleaner.enable`: run the compaction cleaner for `cleanup.policy=compact` topics. */
+  logCleanerEnable: boolean;
+  /** `log.cleaner.backoff.ms`: pause between two runs of the cleaner. */
+  logCleanerBackoffMs: number;
+  /**
+   * `log.cleaner.dedupe.buffer.size`: bytes of the cleaner's key → offset map (24 bytes a key).
+   * Kafka: 128 MiB; 32 MiB here, so a dev broker stays small (a larger dirty log takes more passes).
+   */
+  logCleanerDedupeBufferSize: number;
+  /** A Kafka `server.properties`-style file (`key=value`, `#` comments) read at start-up; typed settings given alongside win. */
+  configFile?: string;
+  /**
+   * Kafka-named broker configs (`log.retention.hours`, `num.partitions`, ...). On input: applied
+   * under the typed settings, over the config file. After resolveConfig: every statically
+   * configured property (file, these, and the typed settings that were given), which
+   * DescribeConfigs reports as STATIC_BROKER_CONFIG.
+   */
+  properties?: Record<string, string>;
   /** `delete.topic.enable`. */
   deleteTopicEnable: boolean;
   /**
@@ -87,6 +112,12 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   maxInFlightRequests: 100,
   logSegmentBytes: 1073741824,
   logRollMs: 604800000,
+  logRetentionMs: 604800000,
+  logRetentionBytes: -1,
+  logRetentionCheckIntervalMs: 300000,
+  logCleanerEnable: true,
+  logCleanerBackoffMs: 15000,
+  logCleanerDedupeBufferSize: 33554432,
   deleteTopicEnable: true,
   maxPartitionsPerTopic: 10000,
   groupInitialRebalanceDelayMs: 0,
@@ -104,8 +135,15 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   logLevel: 'info',
 };
 
+/**
+ * Defaults, then the config file, then `properties`, then the typed settings given.
+ * Throws on an unreadable file or an invalid value (as Kafka refuses to start).
+ */
 export function resolveConfig(partial: Partial<BrokerConfig>): BrokerConfig {
-  const c: BrokerConfig = { ...DEFAULT_CONFIG };
-  for (const [k, v] of Object.entries(partial)) if (v !== undefined) (c as unknown as Record<string, unknown>)[k] = v;
+  const given: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(partial)) if (v !== undefined && k !== 'properties') given[k] = v;
+  const props = { ...(partial.configFile ? readPropertiesFile(partial.configFile) : {}), ...partial.properties };
+  const c: BrokerConfig = { ...DEFAULT_CONFIG, ...settingsFromProperties(props), ...given };
+  c.properties = { ...props, ...propertiesFromSettings(given as Partial<BrokerConfig>) };
   return c;
 }

@@ -2,10 +2,10 @@
  * The handler table: one entry per Kafka API this broker serves. ApiVersions
  * and the README's API table are derived from it.
  */
-import { alterConfigs } from './alter-configs.js';
-import { alterPartitionReassignments } from './alter-partition-reassignments.js';
 import { addOffsetsToTxn } from './add-offsets-to-txn.js';
 import { addPartitionsToTxn } from './add-partitions-to-txn.js';
+import { alterConfigs } from './alter-configs.js';
+import { alterPartitionReassignments } from './alter-partition-reassignments.js';
 import { apiVersions } from './api-versions.js';
 import { consumerGroupDescribe } from './consumer-group-describe.js';
 import { consumerGroupHeartbeat } from './consumer-group-heartbeat.js';
@@ -17,24 +17,24 @@ import { deleteTopics } from './delete-topics.js';
 import { describeCluster } from './describe-cluster.js';
 import { describeConfigs } from './describe-configs.js';
 import { describeGroups } from './describe-groups.js';
+import { describeLogDirs } from './describe-log-dirs.js';
 import { describeProducers } from './describe-producers.js';
 import { describeTransactions } from './describe-transactions.js';
 import { endTxn } from './end-txn.js';
-import { describeLogDirs } from './describe-log-dirs.js';
 import { describeTopicPartitions } from './describe-topic-partitions.js';
 import { electLeaders } from './elect-leaders.js';
 import { fetch } from './fetch.js';
 import { findCoordinator } from './find-coordinator.js';
 import type { Handler } from './handler.js';
 import { heartbeat } from './heartbeat.js';
-import { initProducerId } from './init-producer-id.js';
 import { incrementalAlterConfigs } from './incremental-alter-configs.js';
+import { initProducerId } from './init-producer-id.js';
 import { joinGroup } from './join-group.js';
 import { leaveGroup } from './leave-group.js';
 import { listGroups } from './list-groups.js';
 import { listOffsets } from './list-offsets.js';
-import { listTransactions } from './list-transactions.js';
 import { listPartitionReassignments } from './list-partition-reassignments.js';
+import { listTransactions } from './list-transactions.js';
 import { metadata } from './metadata.js';
 import { offsetCommit } from './offset-commit.js';
 import { offsetDelete } from './offset-delete.js';

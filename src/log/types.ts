@@ -93,6 +93,16 @@ export interface PartitionLog {
 
   /** Called after every append; returns an unsubscribe function. Used by long-poll fetch. */
   onAppend(listener: () => void): () => void;
+
+  /**
+   * The primitive behind DeleteRecords: raises the log start offset to `offset`
+   * (at most the log end offset; never backwards), so the records below can no
+   * longer be read; the offset may fall inside a batch. Durable when it returns
+   * (the disk backend keeps a checkpoint and drops the segments left entirely
+   * below). Returns the new log start offset. Optional member: both built-in
+   * backends have it.
+   */
+  advanceLogStartOffset?(offset: bigint): bigint;
 }
 
 export interface LogStore {
