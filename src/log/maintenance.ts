@@ -46,8 +46,8 @@ export interface LogMaintenanceOptions {
   cleanerEnable: boolean;
   /** `log.cleaner.dedupe.buffer.size`: bytes of the cleaner's offset map. */
   dedupeBufferSize: number;
-  /** Broker-level retention/compaction defaults. */
-  defaults: LogDefaults;
+  /** Broker-level retention/compaction defaults; a function is asked at every run (dynamic broker configs). */
+  defaults: LogDefaults | (() => LogDefaults);
   /** Broker-level segment.bytes, for sizing cleaned segments of topics without their own. */
   segmentBytes: number;
   /** The clock (ms). */
@@ -119,8 +119,10 @@ export class LogMaintenance {
     this.opts = { ...DEFAULT_MAINTENANCE, logger: pino({ level: 'silent' }), ...definedOnly(opts) };
   }
 
+  /** The broker-level defaults as of now. */
   get defaults(): LogDefaults {
-    return this.opts.defaults;
+    const d = this.opts.defaults;
+    return typeof d === 'function' ? d() : d;
   }
 
   /** Starts the timers (those whose interval is not 0). */
@@ -169,8 +171,9 @@ export class LogMaintenance {
   /** One retention check over every topic with the delete policy; returns the number of segments deleted. */
   runRetention(nowMs = this.opts.now()): number {
     let deleted = 0;
+    const defaults = this.defaults;
     for (const info of this.source.topics()) {
-      const policy = logPolicy(info.configs, this.opts.defaults);
+      const policy = logPolicy(info.configs, defaults);
       if (!policy.delete) continue;
       for (const p of this.source.partitions(info.name)) {
         if (p.cleaning) continue; // the cleaner is rewriting its segments; the next check gets it
@@ -201,10 +204,11 @@ export class LogMaintenance {
 
   private async cleanAll(opts: { nowMs?: number; force?: boolean }): Promise<CompactResult[]> {
     const results: CompactResult[] = [];
+    const defaults = this.defaults;
     for (const info of this.source.topics()) {
-      const policy = logPolicy(info.configs, this.opts.defaults);
+      const policy = logPolicy(info.configs, defaults);
       if (!policy.compact) continue;
-      const segmentBytes = rollPolicyFor(info, { segmentBytes: this.opts.segmentBytes }, this.opts.defaults).segmentBytes;
+      const segmentBytes = rollPolicyFor(info, { segmentBytes: this.opts.segmentBytes }, defaults).segmentBytes;
       for (const p of this.source.partitions(info.name)) {
         if (this.stopped) return results;
         const log = p as unknown as PartitionLog;
