@@ -1,6 +1,7 @@
 // The admin HTTP server (/ready, /health, /metrics), start-up topics and seed fixtures,
 // and reset(), against real sockets and kafkajs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import kafkajs from 'kafkajs';
@@ -13,6 +14,7 @@ import { resolveConfig } from '../../src/config/broker-config.js';
 import { decodeRecords } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { ensureBuilt, spawnBroker } from '../helpers/spawn-broker.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 
@@ -374,6 +376,34 @@ describe('start-up topics, seed fixtures and reset()', () => {
       expect([...b.broker.store.topics()].map((t) => t.name)).toEqual(['kept']);
     } finally {
       await b.close();
+    }
+  });
+});
+
+describe('the CLI', () => {
+  it('--admin-port, --seed and --kafka-version: the ready line, then /ready and /health', async () => {
+    ensureBuilt();
+    const free = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const port = (srv.address() as AddressInfo).port;
+        srv.close(() => resolve(port));
+      });
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'kafkalite-cli-admin-'));
+    const seed = join(dir, 'fixtures.json');
+    writeFileSync(seed, JSON.stringify({ topics: [{ name: 'cli-seeded', partitions: 2, messages: [{ value: 'hello' }] }] }));
+    const child = await spawnBroker({ dataDir: join(dir, 'data'), args: ['--admin-port', String(free), '--seed', seed, '--kafka-version', '2.8'] });
+    try {
+      expect(child.stdout()).toBe(`kafkalite ready on ${child.bootstrap}\n`);
+      const admin = `http://127.0.0.1:${free}`;
+      expect((await getJson(`${admin}/ready`)).status).toBe(200);
+      const health = await getJson(`${admin}/health`);
+      expect(health.body).toMatchObject({ status: 'ok', kafkaVersion: '2.8', storage: 'disk', topics: 1, partitions: 2 });
+      expect(sample(await metrics(admin), 'kafkalite_log_end_offset', { topic: 'cli-seeded', partition: 0 })! + sample(await metrics(admin), 'kafkalite_log_end_offset', { topic: 'cli-seeded', partition: 1 })!).toBe(1);
+      expect(await child.kill('SIGTERM')).toEqual({ code: 0, signal: null });
+    } finally {
+      await child.kill();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
