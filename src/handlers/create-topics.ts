@@ -1,4 +1,4 @@
-import { validateTopicConfig } from '../config/topic-configs.js';
+import { normalizeTopicConfig, TOPIC_CONFIG_BY_NAME, validateTopicConfigs } from '../config/topic-configs.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { CreateTopicsRequest, CreateTopicsResponse } from '../wire/messages/create-topics.js';
 import type { InputMessage } from '../wire/schema.js';
@@ -76,17 +76,15 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
         continue;
       }
     }
-    const configs: Record<string, string> = {};
-    let configError: string | null = null;
-    for (const c of t.configs) {
-      configError = validateTopicConfig(c.name, c.value);
-      if (configError) break;
-      configs[c.name] = c.value!.trim();
-    }
+    // Each name and value, then Kafka's cross-config rules (e.g. min.compaction.lag.ms <= max.compaction.lag.ms).
+    const given = Object.fromEntries(t.configs.map((c) => [c.name, c.value]));
+    const configError = validateTopicConfigs(given, (name) => broker.configs.topicDefault(TOPIC_CONFIG_BY_NAME.get(name)!));
     if (configError) {
       fail(ErrorCode.INVALID_CONFIG, configError);
       continue;
     }
+    const configs: Record<string, string> = {};
+    for (const c of t.configs) configs[c.name] = normalizeTopicConfig(c.name, c.value!);
 
     let topicId: string | undefined;
     if (!req.validateOnly) {

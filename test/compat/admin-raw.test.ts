@@ -204,6 +204,30 @@ describe('DescribeConfigs', () => {
   });
 });
 
+describe('CreateTopics configs', () => {
+  it('validated as a set (INVALID_CONFIG), returned with their sources (v5+)', async () => {
+    const create = async (configs: Record<string, string>, validateOnly = true): Promise<any> => {
+      const res = await raw.request(19, 7, {
+        topics: [{ name: topicName('ct'), numPartitions: 1, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([name, value]) => ({ name, value })) }],
+        timeoutMs: 5000,
+        validateOnly,
+      });
+      return res.topics[0];
+    };
+    expect(await create({ 'min.compaction.lag.ms': '10', 'max.compaction.lag.ms': '5' })).toMatchObject({
+      errorCode: ErrorCode.INVALID_CONFIG,
+      errorMessage: 'conflict topic config setting min.compaction.lag.ms (10) > max.compaction.lag.ms (5)',
+    });
+    expect((await create({ 'remote.storage.enable': 'true' })).errorCode).toBe(ErrorCode.INVALID_CONFIG);
+    const ok = await create({ 'retention.ms': '1000', preallocate: 'TRUE' }, false);
+    expect(ok.errorCode).toBe(ErrorCode.NONE);
+    const byName = Object.fromEntries(ok.configs.map((c: any) => [c.name, c]));
+    expect(byName['retention.ms']).toMatchObject({ value: '1000', configSource: ConfigSource.TOPIC_CONFIG, readOnly: false, isSensitive: false });
+    expect(byName['preallocate']).toMatchObject({ value: 'true', configSource: ConfigSource.TOPIC_CONFIG });
+    expect(byName['segment.bytes']).toMatchObject({ value: '1073741824', configSource: ConfigSource.DEFAULT_CONFIG });
+  });
+});
+
 describe('AlterConfigs (legacy: replace)', () => {
   it('replaces the whole set at every version; validate_only changes nothing', async () => {
     const topic = topicName('alter');
