@@ -51,6 +51,11 @@ export class RequestHooks {
   readonly faults: Faults;
   readonly recording = new Recording();
   readonly metrics: BrokerMetrics;
+  /**
+   * The node a connection talks to, for "broker down" (one broker: this one). A simulated
+   * cluster replaces it (e.g. by listener name) along with `faults.setClusterControl()`.
+   */
+  nodeOf: (conn: Connection) => number = () => this.broker.nodeId;
   private readonly resolve: TopicIdResolver;
   private releaseCache: KafkaRelease | null | undefined;
 
@@ -252,10 +257,6 @@ export class RequestHooks {
     return new Map(requestTopics(handler.request, version, req, this.resolve).map((name) => [name, null]));
   }
 
-  /** The node a connection talks to (one broker: this one; a simulated cluster maps listeners to nodes). */
-  nodeOf(_conn: Connection): number {
-    return this.broker.nodeId;
-  }
 
   private sleep(ms: number): Promise<void> {
     const closing = this.broker.closing;

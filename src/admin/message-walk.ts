@@ -192,6 +192,8 @@ export interface PartitionShape {
 export interface TopicShape {
   /** The top-level array of topic entries. */
   field: string;
+  /** The entries are bare topic names (e.g. DeleteTopics v0-5 `topicNames`), not structs. */
+  strings: boolean;
   elem: readonly AnyField[];
   nameField: string | null;
   idField: string | null;
@@ -208,13 +210,17 @@ export function topicShape(schema: MessageSchema, version: number): TopicShape |
   let found: TopicShape | null = null;
   for (const f of fieldsAt(schema.fields, version)) {
     if (!TOPIC_ARRAY_RE.test(f.name) || isTagged(f, version)) continue;
+    if (typeof f.type === 'object' && f.type.kind === 'array' && f.type.of === 'string') {
+      found = { field: f.name, strings: true, elem: [], nameField: null, idField: null, partitions: null };
+      break;
+    }
     const elemAll = arrayStructFields(f.type);
     if (!elemAll) continue;
     const elem = fieldsAt(elemAll, version);
     const nameField = elem.find((e) => TOPIC_NAME_FIELDS.includes(e.name) && e.type === 'string')?.name ?? null;
     const idField = elem.find((e) => e.name === 'topicId' && e.type === 'uuid')?.name ?? null;
     if (nameField === null && idField === null) continue;
-    found = { field: f.name, elem: elemAll, nameField, idField, partitions: partitionShape(elem, version) };
+    found = { field: f.name, strings: false, elem: elemAll, nameField, idField, partitions: partitionShape(elem, version) };
     break;
   }
   byVersion.set(version, found);
@@ -234,7 +240,8 @@ function partitionShape(elem: readonly AnyField[], version: number): PartitionSh
   return null;
 }
 
-function entryTopic(entry: Obj, shape: { nameField: string | null; idField: string | null }, resolve: TopicIdResolver): string | undefined {
+function entryTopic(entry: Obj | string, shape: { nameField: string | null; idField: string | null }, resolve: TopicIdResolver): string | undefined {
+  if (typeof entry === 'string') return entry;
   const name = shape.nameField !== null ? entry[shape.nameField] : undefined;
   if (typeof name === 'string' && name !== '') return name;
   const id = shape.idField !== null ? entry[shape.idField] : undefined;
@@ -300,10 +307,10 @@ export function requestTargets(schema: MessageSchema, version: number, request: 
   const entries = request[shape.field];
   const out = new Map<string, number[] | null>();
   if (!Array.isArray(entries)) return out;
-  for (const e of entries as Obj[]) {
+  for (const e of entries as (Obj | string)[]) {
     const topic = entryTopic(e, shape, resolve);
     if (topic === undefined) continue;
-    const parts = shape.partitions ? partitionNumbers(e, shape.partitions) : null;
+    const parts = shape.partitions && typeof e !== 'string' ? partitionNumbers(e, shape.partitions) : null;
     const prev = out.get(topic);
     out.set(topic, prev === undefined ? parts : prev === null || parts === null ? (prev ?? parts) : [...prev, ...parts]);
   }
@@ -336,21 +343,21 @@ export function splitRequest(
   request: Obj,
   filter: EntryFilter,
   resolve: TopicIdResolver,
-): { matched: Obj[]; rest: Obj | null } | null {
+): { matched: (Obj | string)[]; rest: Obj | null } | null {
   const shape = topicShape(schema, version);
   if (!shape) return null;
   const entries = request[shape.field];
   if (!Array.isArray(entries)) return { matched: [], rest: request };
-  const matched: Obj[] = [];
-  const kept: Obj[] = [];
-  for (const e of entries as Obj[]) {
+  const matched: (Obj | string)[] = [];
+  const kept: (Obj | string)[] = [];
+  for (const e of entries as (Obj | string)[]) {
     const topic = entryTopic(e, shape, resolve);
     if (filter.topic !== undefined && topic !== filter.topic) {
       kept.push(e);
       continue;
     }
     const p = shape.partitions;
-    if (filter.partition === undefined || p === null) {
+    if (filter.partition === undefined || p === null || typeof e === 'string') {
       // With a partition filter but no partition list (topic-level API), the topic matches as a whole.
       matched.push(e);
       continue;
@@ -377,7 +384,7 @@ export function errorEntries(
   reqSchema: MessageSchema,
   resSchema: MessageSchema,
   version: number,
-  requestEntries: readonly Obj[],
+  requestEntries: readonly (Obj | string)[],
   code: number,
   resolve: TopicIdResolver,
 ): Obj[] | null {
@@ -387,12 +394,12 @@ export function errorEntries(
   return requestEntries.map((e) => {
     const out = blankStruct(rs.elem, version);
     if (rs.nameField !== null) {
-      const name = rq.nameField !== null ? e[rq.nameField] : undefined;
+      const name = typeof e === 'string' ? e : rq.nameField !== null ? e[rq.nameField] : undefined;
       out[rs.nameField] = typeof name === 'string' ? name : (entryTopic(e, rq, resolve) ?? name ?? null);
     }
-    if (rs.idField !== null) out[rs.idField] = rq.idField !== null ? (e[rq.idField] ?? ZERO_UUID) : ZERO_UUID;
+    if (rs.idField !== null) out[rs.idField] = typeof e !== 'string' && rq.idField !== null ? (e[rq.idField] ?? ZERO_UUID) : ZERO_UUID;
     const rp = rs.partitions;
-    if (rp !== null && rp.elem !== null && rq.partitions !== null) {
+    if (rp !== null && rp.elem !== null && rq.partitions !== null && typeof e !== 'string') {
       out[rp.field] = partitionNumbers(e, rq.partitions).map((n) => {
         const pe = blankStruct(rp.elem!, version);
         pe[rp.indexField!] = n;
