@@ -14,6 +14,8 @@ import { ZERO_UUID } from '../../src/wire/reader.js';
 import { buildRecordBatch, splitBatches } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { sampleMessage } from '../helpers/sample.js';
+import { API_SCHEMAS } from '../../src/wire/messages/index.js';
 
 const TOPIC = 2;
 const BROKER = 4;
@@ -835,6 +837,30 @@ describe('broker-level defaults from a config file and settings; restart', () =>
       c.close();
       await b.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('well-formed but arbitrary requests', () => {
+  it('every new API answers sampled requests of every version without dropping the connection', async () => {
+    const b = await startTestBroker();
+    const c = await RawClient.connect(b.port);
+    try {
+      const apis: [number, number][] = [[21, 2], [23, 4], [32, 4], [33, 2], [35, 4], [37, 3], [43, 2], [44, 1], [45, 0], [46, 0], [60, 1], [75, 0]];
+      let n = 0;
+      for (const [apiKey, max] of apis) {
+        for (let v = 0; v <= max; v++) {
+          for (let seed = 1; seed <= 12; seed++) {
+            await c.request(apiKey, v, sampleMessage(API_SCHEMAS.get(apiKey)!.request, v, apiKey * 1000 + v * 100 + seed));
+            n++;
+          }
+        }
+      }
+      expect(c.closed).toBe(false);
+      expect(n).toBeGreaterThan(200);
+    } finally {
+      c.close();
+      await b.close();
     }
   });
 });
