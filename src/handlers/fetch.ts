@@ -3,6 +3,7 @@ import { ErrorCode } from '../wire/error-codes.js';
 import { FetchRequest, FetchResponse } from '../wire/messages/fetch.js';
 import { EMPTY } from '../wire/reader.js';
 import type { DecodedMessage, InputMessage } from '../wire/schema.js';
+import { convertForOldFetch, needsFetchConversion } from './fetch-conversion.js';
 import { readCommitted } from './fetch-txn.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { leaderEpochError } from './partition-checks.js';
@@ -24,7 +25,7 @@ interface Wanted {
   partitionMaxBytes: number;
 }
 
-export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 4, max: 17 }, async (req, ctx) => {
+export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 0, max: 17 }, async (req, ctx) => {
   // Fetch sessions (KIP-227): we never create one and answer session id 0, which
   // tells clients to keep sending full fetch requests. A client that names a
   // session we do not have is told so.
@@ -121,6 +122,13 @@ function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: num
       r = c;
     } else r = log.read(w.fetchOffset, limit, total === 0);
     out.records = r.batches.length === 1 ? r.batches[0]! : r.batches;
+    // Fetch < v10: no zstd; v0–3: legacy message sets (fetch-conversion.ts).
+    if (needsFetchConversion(ctx.apiVersion)) {
+      const old = convertForOldFetch(ctx.apiVersion, ctx.broker.store.topic(w.topicName!), r.batches, w.fetchOffset);
+      out.errorCode = old.errorCode;
+      out.records = old.records;
+      if (old.errorCode !== ErrorCode.NONE) out.highWatermark = out.lastStableOffset = out.logStartOffset = -1n;
+    }
     remaining -= r.size;
     total += r.size;
   }

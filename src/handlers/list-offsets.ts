@@ -1,7 +1,7 @@
 import type { PartitionLog, TimestampLookup } from '../log/types.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { ListOffsetsRequest, ListOffsetsResponse } from '../wire/messages/list-offsets.js';
-import { decodeRecords } from '../wire/record-batch.js';
+import { readRecords } from '../wire/batch-records.js';
 import type { InputMessage } from '../wire/schema.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { leaderEpochError, lookupPartition } from './partition-checks.js';
@@ -23,12 +23,14 @@ export const listOffsets = defineHandler(ListOffsetsRequest, ListOffsetsResponse
       if (!found.log) return { partitionIndex: p.partitionIndex, errorCode: found.errorCode, oldStyleOffsets: [] };
       const epochErr = leaderEpochError(ctx.broker, p.currentLeaderEpoch);
       if (epochErr !== ErrorCode.NONE) return { partitionIndex: p.partitionIndex, errorCode: epochErr, oldStyleOffsets: [] };
+      // v0 (Kafka < 0.10.1) has its own semantics: a list of offsets, by segment.
+      if (ctx.apiVersion === 0) {
+        return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, oldStyleOffsets: legacyOffsets(found.log, p.timestamp, p.maxNumOffsets) };
+      }
       const hit = lookup(found.log, p.timestamp, req.isolationLevel, ctx);
       return {
         partitionIndex: p.partitionIndex,
         errorCode: ErrorCode.NONE,
-        // v0 answers with a list of offsets (at most maxNumOffsets).
-        oldStyleOffsets: hit && hit.offset >= 0n && p.maxNumOffsets > 0 ? [hit.offset] : [],
         timestamp: hit?.timestamp ?? -1n,
         offset: hit?.offset ?? -1n,
         leaderEpoch: hit && hit.offset >= 0n ? ctx.broker.leaderEpoch : -1,
@@ -62,18 +64,46 @@ function lookup(log: PartitionLog, ts: bigint, isolationLevel: number, ctx: Requ
 
 /**
  * The log indexes batches; Kafka answers with the exact record, so look inside
- * the one batch found (uncompressed batches; otherwise the batch-level answer stands).
+ * the one batch found, decompressing it when needed (the time index and the
+ * max-timestamp bookkeeping only know batches: their base offsets).
  */
 function refine(log: PartitionLog, hit: TimestampLookup, match: (r: { timestamp: bigint }) => boolean): TimestampLookup {
   const { batches } = log.read(hit.offset, 1, true);
   const batch = batches[0];
   if (!batch) return hit;
   try {
-    for (const r of decodeRecords(batch)) {
+    for (const r of readRecords(batch)) {
       if (r.offset >= hit.offset && match(r)) return { offset: r.offset, timestamp: r.timestamp };
     }
   } catch {
-    // Compressed batch: keep the batch-level answer.
+    // An undecodable batch: keep the batch-level answer.
   }
   return hit;
+}
+
+/**
+ * ListOffsets v0, Kafka's UnifiedLog.legacyFetchOffsetsBefore: over the pairs
+ * (segment base offset, segment last-modified time) plus (log end offset, now)
+ * when the log holds data, latest (-1) answers from the last pair backwards,
+ * earliest (-2) from the first, and a timestamp from the last pair whose time
+ * is at or before it; at most `maxNumOffsets` offsets, in descending order.
+ * This log is answered as one segment whose last modification is its largest
+ * record timestamp (segment files are not exposed); consumers ask for -1 or
+ * -2 with maxNumOffsets 1, which this reproduces exactly.
+ */
+function legacyOffsets(log: PartitionLog, timestamp: bigint, maxNumOffsets: number): bigint[] {
+  const start = log.logStartOffset;
+  const end = log.logEndOffset;
+  const pairs: { offset: bigint; time: bigint }[] = [{ offset: start, time: log.maxTimestamp()?.timestamp ?? 0n }];
+  if (end > start) pairs.push({ offset: end, time: BigInt(Date.now()) });
+  let from: number;
+  if (timestamp === LATEST) from = pairs.length - 1;
+  else if (timestamp === EARLIEST) from = 0;
+  else {
+    from = pairs.length - 1;
+    while (from >= 0 && pairs[from]!.time > timestamp) from--;
+  }
+  const out: bigint[] = [];
+  for (let i = from; i >= 0 && out.length < maxNumOffsets; i--) out.push(pairs[i]!.offset);
+  return out;
 }

@@ -17,7 +17,7 @@ import {
   decompress,
 } from '../../src/wire/compression/index.js';
 import { headerChecksum, headerChecksumPos } from '../../src/wire/compression/lz4.js';
-import { XERIAL_MAGIC, isXerial } from '../../src/wire/compression/snappy.js';
+import { XERIAL_MAGIC, compress as snappyCompress, isXerial } from '../../src/wire/compression/snappy.js';
 import { xxhash32 } from '../../src/wire/compression/xxhash32.js';
 import { readMessageSet, deepMessages } from '../../src/wire/legacy-records.js';
 import { BatchView, CONTROL_BIT, buildRecordBatch, decodeRecords } from '../../src/wire/record-batch.js';
@@ -106,8 +106,14 @@ describe('gzip', () => {
 
 describe('snappy', () => {
   const data = textOf(100 * 1024);
-  it('writes the xerial framing Java clients and Kafka use: magic, versions 1/1, 32 KiB blocks', () => {
+  it('writes one raw block by default (what librdkafka, kafkajs, sarama and @platformatic/kafka send; snappy-java reads it too)', async () => {
     const c = compress(Codec.Snappy, data);
+    expect(isXerial(c)).toBe(false);
+    const { default: snappyjs } = (await import('snappyjs')) as { default: { uncompress(b: Buffer): Buffer } };
+    expect(Buffer.from(snappyjs.uncompress(c)).equals(data)).toBe(true);
+  });
+  it('can write the xerial framing Java clients and Kafka use: magic, versions 1/1, 32 KiB blocks', () => {
+    const c = snappyCompress(data, true);
     expect(isXerial(c)).toBe(true);
     expect(c.subarray(0, 8)).toEqual(XERIAL_MAGIC);
     expect(c.readInt32BE(8)).toBe(1);
@@ -135,6 +141,8 @@ describe('snappy', () => {
     const header = Buffer.concat([XERIAL_MAGIC, hex('00000001 00000001')]);
     const framed = Buffer.concat([header, ...blocks.flatMap((b) => [Buffer.from([0, 0, (b.length >> 8) & 0xff, b.length & 0xff]), b])]);
     expect(decompress(Codec.Snappy, framed).equals(Buffer.concat(parts))).toBe(true);
+    // And our own xerial output.
+    expect(decompress(Codec.Snappy, snappyCompress(data, true)).equals(data)).toBe(true);
   });
   it("decodes sarama's xerial-framed magic 0 wrapper vector (two inner messages)", () => {
     // message_test.go emptyBulkSnappyMessage (sarama): crc, magic 0, attributes 2, null key, then the xerial value.
@@ -154,7 +162,7 @@ describe('snappy', () => {
     ]);
   });
   it('rejects a truncated xerial stream', () => {
-    const c = compress(Codec.Snappy, data);
+    const c = snappyCompress(data, true);
     expect(() => decompress(Codec.Snappy, c.subarray(0, c.length - 10))).toThrow(/xerial block/);
   });
 });

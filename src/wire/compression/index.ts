@@ -81,7 +81,7 @@ export function decompress(codec: number, data: Buffer, opts: CodecOptions = {})
   }
 }
 
-/** Compresses `data` the way Kafka's own broker would (xerial snappy, Kafka's lz4 frames, default levels). */
+/** Compresses `data` in a form every client reads (raw snappy, Kafka's lz4 frames, Kafka's default levels). */
 export function compress(codec: number, data: Buffer, opts: CodecOptions = {}): Buffer {
   switch (codec) {
     case Codec.None:

@@ -1,15 +1,17 @@
 /**
  * Snappy (codec 2). Two framings reach a Kafka broker:
- *  - Java clients (and Kafka itself when it compresses) write snappy-java's
- *    "xerial" stream: the 8-byte magic 0x82 'SNAPPY' 0x00, two big-endian
- *    int32 versions (1 and 1), then blocks, each an int32 big-endian length
- *    followed by a raw snappy block.
- *  - librdkafka, kafkajs (kafkajs-snappy), sarama and franz-go write one raw
- *    snappy block.
+ *  - Java clients write snappy-java's "xerial" stream: the 8-byte magic
+ *    0x82 'SNAPPY' 0x00, two big-endian int32 versions (1 and 1), then
+ *    blocks, each an int32 big-endian length followed by a raw snappy block.
+ *  - librdkafka, kafkajs (kafkajs-snappy), sarama, franz-go and
+ *    @platformatic/kafka write one raw snappy block.
  * Decompression detects the magic header and takes either. Compression
- * writes the xerial framing, as the Java broker does (snappy-java's reader and
- * every other client accept it). The block codec is the `snappy` package
- * (napi-rs bindings to the Rust snap crate, shipped prebuilt per platform).
+ * writes a raw block by default: every client reads it (snappy-java's
+ * SnappyInputStream falls back to raw data without the header, librdkafka,
+ * kafkajs-snappy, sarama and franz-go detect the header), while
+ * @platformatic/kafka reads raw blocks only. The xerial framing is available
+ * for tests and tools. The block codec is the `snappy` package (napi-rs
+ * bindings to the Rust snap crate, shipped prebuilt per platform).
  */
 import { lazyModule } from './native.js';
 
@@ -45,9 +47,9 @@ export function decompress(data: Buffer): Buffer {
   return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
-/** Xerial framing (what Kafka's Java code writes) unless `raw`. */
-export function compress(data: Buffer, raw = false): Buffer {
-  if (raw) return snappy().compressSync(data);
+/** One raw snappy block, or the xerial framing (what Kafka's Java code writes) when `xerial`. */
+export function compress(data: Buffer, xerial = false): Buffer {
+  if (!xerial) return snappy().compressSync(data);
   const header = Buffer.alloc(XERIAL_HEADER_SIZE);
   XERIAL_MAGIC.copy(header, 0);
   header.writeInt32BE(1, 8);

@@ -35,10 +35,22 @@ export function ready(): Promise<void> | null {
   if (compressor) return null;
   loading ??= (async () => {
     const mod = zstdWasm();
-    await mod.init();
+    // init() instantiates the module again on every call, and calls in flight break compressions running
+    // meanwhile; so call it only when nobody (another user of the package in this process) already has.
+    if (!works(mod)) await mod.init();
     compressor = mod;
   })();
   return loading;
+}
+
+/** Whether the WebAssembly module is loaded: a one-byte compression yields a zstd frame. */
+function works(mod: ZstdWasmModule): boolean {
+  try {
+    const out = mod.compress(Buffer.from([0]), 1);
+    return out.length > 4 && out[0] === 0x28 && out[1] === 0xb5;
+  } catch {
+    return false;
+  }
 }
 
 export function decompress(data: Buffer): Buffer {
