@@ -30,7 +30,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { BATCH_HEADER_SIZE, LAST_OFFSET_DELTA_OFFSET, LOG_OVERHEAD, RECORD_COUNT_OFFSET, batchSizeAt } from '../wire/record-batch.js';
 import type { DiskPartitionLog } from './disk-partition.js';
-import { readAt } from './file-io.js';
+import { readFully } from './file-io.js';
 import type { LogPolicy } from './log-config.js';
 import { OffsetMap } from './offset-map.js';
 import {
@@ -515,30 +515,33 @@ function lastOffsetNum(batch: Buffer): number {
 
 /**
  * Calls `visit` with each whole batch of a sealed segment from byte `from`
- * on, reading through a private read-only handle in 1 MiB chunks (a larger
- * batch is read whole). Stops when `visit` returns false.
+ * on, reading through a private read-only handle in 1 MiB chunks into one
+ * reused buffer (grown for a larger batch). The batch passed to `visit` is
+ * only valid during the call. Stops when `visit` returns false.
  */
 async function scanSegment(seg: Segment, from: number, visit: (batch: Buffer) => boolean, checkpoint: (bytes: number) => Promise<void>): Promise<void> {
   const fd = fs.openSync(seg.logPath, 'r');
   try {
     const end = seg.size;
+    let buf = Buffer.allocUnsafe(Math.min(READ_CHUNK, Math.max(end - from, BATCH_HEADER_SIZE)));
     let pos = from;
     while (pos + BATCH_HEADER_SIZE <= end) {
-      let chunk = readAt(fd, pos, Math.min(READ_CHUNK, end - pos));
+      let len = readFully(fd, buf.subarray(0, Math.min(buf.length, end - pos)), pos);
       let p = 0;
       let progressed = false;
-      while (chunk.length - p >= LOG_OVERHEAD) {
-        const size = batchSizeAt(chunk, p);
+      while (len - p >= LOG_OVERHEAD) {
+        const size = batchSizeAt(buf, p);
         if (size < BATCH_HEADER_SIZE) throw new Error(`${seg.logPath}: bad batch length at byte ${pos + p}`);
-        if (p + size > chunk.length) {
+        if (p + size > len) {
           if (p === 0) {
             if (pos + size > end) throw new Error(`${seg.logPath}: batch at byte ${pos} runs past the segment end`);
-            chunk = readAt(fd, pos, size); // one batch larger than a chunk
+            buf = Buffer.allocUnsafe(size); // one batch larger than the buffer
+            len = readFully(fd, buf, pos);
             continue;
           }
           break;
         }
-        const batch = chunk.subarray(p, p + size);
+        const batch = buf.subarray(p, p + size);
         p += size;
         progressed = true;
         if (!visit(batch)) return;

@@ -8,7 +8,8 @@
  *    whose cleanup.policy includes `compact` is cleaned when its dirty ratio
  *    passes `min.cleanable.dirty.ratio`, `max.compaction.lag.ms` has passed,
  *    or tombstones reached their delete horizon (cleaner.ts). One pass at a
- *    time, with one offset map of `log.cleaner.dedupe.buffer.size` bytes.
+ *    time, with one offset map of `log.cleaner.dedupe.buffer.size` bytes,
+ *    allocated for a run that cleans something and released after it.
  * Topic configs are read from the store at every run, so changes made with
  * AlterConfigs apply at the next one. Both backends use this.
  */
@@ -197,6 +198,8 @@ export class LogMaintenance {
     if (this.cleanerRun) return this.cleanerRun.then(() => this.runCleaner(opts));
     const run = this.cleanAll(opts).finally(() => {
       this.cleanerRun = null;
+      // The map is allocated when a pass needs it and given back after the run, so an idle broker does not hold it.
+      this.map = null;
     });
     this.cleanerRun = run;
     return run;
