@@ -178,7 +178,8 @@ export class DiskPartitionLog implements PartitionLog, MaintainedPartition {
       if (seg.maxTimestamp < timestamp) continue;
       this.useSegment(seg);
       const hit = seg.findByTimestamp(timestamp);
-      if (hit) return hit;
+      // Never below the log start offset (DeleteRecords may leave it inside the first segment).
+      if (hit) return hit.offset < this.startOffset ? { offset: this.startOffset, timestamp: hit.timestamp } : hit;
     }
     return null;
   }

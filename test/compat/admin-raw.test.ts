@@ -499,6 +499,9 @@ describe('DeleteRecords', () => {
     }
     const earliest = await raw.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: -2n }] }] });
     expect(earliest.topics[0].partitions[0].offset).toBe(7n);
+    // Timestamp lookups never answer below the log start offset.
+    const byTime = await raw.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: 0n }] }] });
+    expect(byTime.topics[0].partitions[0].offset).toBe(7n);
     // A lower offset changes nothing; -1 means the high watermark; beyond it is OFFSET_OUT_OF_RANGE.
     const lower = await raw.request(21, 2, { topics: [{ name: topic, partitions: [{ partitionIndex: 0, offset: 1n }] }], timeoutMs: 5000 });
     expect(lower.topics[0].partitions[0]).toMatchObject({ lowWatermark: 7n, errorCode: ErrorCode.NONE });
@@ -814,6 +817,8 @@ describe('broker-level defaults from a config file and settings; restart', () =>
         expect((await fetchAt(topic, 1n, c)).errorCode).toBe(ErrorCode.OFFSET_OUT_OF_RANGE);
         const at = await fetchAt(topic, 2n, c);
         expect([at.errorCode, at.logStartOffset, at.highWatermark]).toEqual([ErrorCode.NONE, 2n, 4n]);
+        const byTime = await c.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: [{ partitionIndex: 0, currentLeaderEpoch: -1, timestamp: 0n }] }] });
+        expect(byTime.topics[0].partitions[0].offset).toBe(2n);
       } finally {
         c.close();
         await b.close();
