@@ -381,8 +381,10 @@ describe('start-up topics, seed fixtures and reset()', () => {
 });
 
 describe('the CLI', () => {
+  // Builds dist/ when stale; tsc under a loaded test run can take a while.
+  beforeAll(() => ensureBuilt(), 180_000);
+
   it('--admin-port, --seed and --kafka-version: the ready line, then /ready and /health', async () => {
-    ensureBuilt();
     const free = await new Promise<number>((resolve) => {
       const srv = createServer().listen(0, '127.0.0.1', () => {
         const port = (srv.address() as AddressInfo).port;
