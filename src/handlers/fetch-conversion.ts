@@ -8,7 +8,6 @@
  *    answers UNSUPPORTED_COMPRESSION_TYPE, and so does a conversion that
  *    meets a zstd batch before converting anything.
  */
-import type { TopicInfo } from '../log/types.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { downConvert, type LegacyMagic } from '../wire/legacy-records.js';
 
@@ -30,13 +29,13 @@ export function needsFetchConversion(apiVersion: number): boolean {
 
 /**
  * The partition's answer for a Fetch older than v10, from the batches the log
- * returned for `fetchOffset`. A non-NONE errorCode comes with no records.
+ * returned for `fetchOffset`; `topicConfig` gives the topic's effective configs
+ * (its own or the broker's). A non-NONE errorCode comes with no records.
  */
-export function convertForOldFetch(apiVersion: number, topic: TopicInfo | undefined, batches: Buffer[], fetchOffset: bigint): OldFetchResult {
-  const configs = topic?.configs ?? {};
-  if (configs['compression.type'] === 'zstd') return { errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, records: [] };
+export function convertForOldFetch(apiVersion: number, topicConfig: (name: string) => string, batches: Buffer[], fetchOffset: bigint): OldFetchResult {
+  if (topicConfig('compression.type') === 'zstd') return { errorCode: ErrorCode.UNSUPPORTED_COMPRESSION_TYPE, records: [] };
   if (apiVersion >= FETCH_V2_MIN_VERSION) return { errorCode: ErrorCode.NONE, records: batches };
-  if (configs['message.downconversion.enable'] === 'false') return { errorCode: ErrorCode.UNSUPPORTED_VERSION, records: [] };
+  if (topicConfig('message.downconversion.enable') === 'false') return { errorCode: ErrorCode.UNSUPPORTED_VERSION, records: [] };
   const toMagic: LegacyMagic = apiVersion <= 1 ? 0 : 1;
   const converted = downConvert(batches, toMagic, fetchOffset);
   if (converted.stoppedAt && converted.records.length === 0) return { errorCode: ErrorCode[converted.stoppedAt.error], records: [] };

@@ -124,7 +124,8 @@ function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: num
     out.records = r.batches.length === 1 ? r.batches[0]! : r.batches;
     // Fetch < v10: no zstd; v0–3: legacy message sets (fetch-conversion.ts).
     if (needsFetchConversion(ctx.apiVersion)) {
-      const old = convertForOldFetch(ctx.apiVersion, ctx.broker.store.topic(w.topicName!), r.batches, w.fetchOffset);
+      const info = ctx.broker.store.topic(w.topicName!);
+      const old = convertForOldFetch(ctx.apiVersion, (name) => ctx.broker.topicConfig(info, name), r.batches, w.fetchOffset);
       out.errorCode = old.errorCode;
       out.records = old.records;
       if (old.errorCode !== ErrorCode.NONE) out.highWatermark = out.lastStableOffset = out.logStartOffset = -1n;

@@ -8,7 +8,6 @@
  *    offsets, timestamps and producer fields (`recompressForTopic`).
  * Everything else (validation, CRC, append) is produce.ts's.
  */
-import type { TopicInfo } from '../log/types.js';
 import { recompressBatch } from '../wire/batch-records.js';
 import { Codec, codecForCompressionType, codecName, codecReady } from '../wire/compression/index.js';
 import { ErrorCode } from '../wire/error-codes.js';
@@ -20,22 +19,14 @@ export interface ConversionRejection {
   message: string;
 }
 
-/** The codec a topic stores its batches with, or null to keep the producer's (`compression.type=producer`). */
-export function topicCodec(topic: TopicInfo): number | null {
-  return codecForCompressionType(topic.configs['compression.type']);
-}
-
-function isCompacted(topic: TopicInfo): boolean {
-  return (topic.configs['cleanup.policy'] ?? 'delete').split(',').some((p) => p.trim() === 'compact');
-}
 
 /**
- * Resolves once the codecs this topic's produce path may need are loaded
- * (only zstd's compressor loads asynchronously, once per process); null when
- * they already are, which is the case for every topic but the first zstd one.
+ * Resolves once the codec a topic's `compression.type` names is loaded (only
+ * zstd's compressor loads asynchronously, once per process); null when it
+ * already is, which is the case for every topic but the first zstd one.
  */
-export function produceCodecsPending(topic: TopicInfo): Promise<void> | null {
-  const codec = topicCodec(topic);
+export function produceCodecsPending(compressionType: string): Promise<void> | null {
+  const codec = codecForCompressionType(compressionType);
   return codec === null ? null : codecReady(codec);
 }
 
@@ -43,20 +34,16 @@ export function produceCodecsPending(topic: TopicInfo): Promise<void> | null {
  * Produce v0–2 records: a legacy message set is validated and converted to
  * one uncompressed-or-source-codec v2 batch (see readProducedMessageSet and
  * legacyToBatch for the rules); anything else is returned unchanged for the
- * v2 checks. With `compression.type=producer` the batch keeps the codec of the
+ * v2 checks (the keyless-record check of compacted topics included). With `compression.type=producer` the batch keeps the codec of the
  * producer's wrappers, as Kafka does; otherwise recompressForTopic applies
  * the topic's codec afterwards, so the records are compressed only once.
  */
-export function upConvertProduce(records: Buffer, apiVersion: number, topic: TopicInfo): Buffer | ConversionRejection {
+export function upConvertProduce(records: Buffer, apiVersion: number, compressionType: string): Buffer | ConversionRejection {
   if (apiVersion >= 3 || !isLegacyMessageSet(records)) return records;
   const produced = readProducedMessageSet(records);
   if ('error' in produced) return { errorCode: ErrorCode[produced.error], message: produced.message };
-  // LogValidator.validateKey: compacted topics need a key on every record.
-  if (isCompacted(topic) && produced.records.some((r) => r.key === null)) {
-    return { errorCode: ErrorCode.INVALID_RECORD, message: `Compacted topic cannot accept message without key in topic partition ${topic.name}` };
-  }
   const batch = legacyToBatch(produced.records);
-  const codec = topicCodec(topic) === null ? produced.sourceCodec : Codec.None;
+  const codec = codecForCompressionType(compressionType) === null ? produced.sourceCodec : Codec.None;
   return codec === Codec.None ? batch : recompressBatch(batch, codec);
 }
 
@@ -68,8 +55,8 @@ export function upConvertProduce(records: Buffer, apiVersion: number, topic: Top
  * result over `maxMessageBytes` is MESSAGE_TOO_LARGE, as Kafka checks again
  * after recompressing. zstd must be loaded (produceCodecsPending).
  */
-export function recompressForTopic(batch: BatchView, topic: TopicInfo, maxMessageBytes: number): BatchView | ConversionRejection {
-  const codec = topicCodec(topic);
+export function recompressForTopic(batch: BatchView, compressionType: string, maxMessageBytes: number): BatchView | ConversionRejection {
+  const codec = codecForCompressionType(compressionType);
   if (codec === null || codec === batch.compression) return batch;
   let buf: Buffer;
   try {
