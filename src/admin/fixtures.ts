@@ -192,8 +192,9 @@ export function murmur2(data: Uint8Array): number {
 
 /**
  * Wipes topics (internal ones included), consumer groups, committed offsets,
- * fault rules, downed brokers and the recording's entries, then re-creates
- * the start-up topics and fixtures unless `reseed` is false. Open connections
+ * fault rules, downed brokers and the recording's entries, runs the
+ * `broker.hooks.onReset` listeners (other state: transactions, …), then
+ * re-creates the start-up topics and fixtures unless `reseed` is false. Open connections
  * stay open; clients see the topics vanish as after a DeleteTopics.
  */
 export async function resetBroker(broker: Broker, startup: StartupData, opts: { reseed?: boolean } = {}): Promise<void> {
@@ -207,5 +208,6 @@ export async function resetBroker(broker: Broker, startup: StartupData, opts: { 
   }
   for (const t of [...broker.store.topics()]) await broker.store.deleteTopic(t.name);
   groups.topicsChanged();
+  await broker.hooks.runResetListeners();
   if (opts.reseed !== false) await applyStartupData(broker, startup);
 }

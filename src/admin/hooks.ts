@@ -56,6 +56,8 @@ export class RequestHooks {
    * cluster replaces it (e.g. by listener name) along with `faults.setClusterControl()`.
    */
   nodeOf: (conn: Connection) => number = () => this.broker.nodeId;
+  /** Run by reset() after topics, groups and offsets are gone (see `onReset`). */
+  private readonly resetListeners = new Set<() => void | Promise<void>>();
   private readonly resolve: TopicIdResolver;
   private releaseCache: KafkaRelease | null | undefined;
 
@@ -71,6 +73,20 @@ export class RequestHooks {
         },
       ),
     );
+  }
+
+  /**
+   * Registers state to wipe on `reset()` (e.g. transactions, producer ids): called after topics,
+   * groups and offsets are deleted and before the start-up data is re-created. Returns an unsubscribe.
+   */
+  onReset(fn: () => void | Promise<void>): () => void {
+    this.resetListeners.add(fn);
+    return () => this.resetListeners.delete(fn);
+  }
+
+  /** Runs the `onReset` listeners (reset() calls it). */
+  async runResetListeners(): Promise<void> {
+    for (const fn of this.resetListeners) await fn();
   }
 
   // ---- Version emulation ------------------------------------------------------------

@@ -372,8 +372,14 @@ describe('start-up topics, seed fixtures and reset()', () => {
     const b = await startTestBroker({ inMemory: false, topics: [{ name: 'kept', partitions: 2 }] });
     try {
       await b.broker.createTopic('scratch', 4);
+      const seen: string[][] = [];
+      const off = b.broker.hooks.onReset(() => void seen.push([...b.broker.store.topics()].map((t) => t.name)));
       await b.reset();
       expect([...b.broker.store.topics()].map((t) => t.name)).toEqual(['kept']);
+      expect(seen).toEqual([[]]); // listeners run once everything is wiped, before the start-up data returns
+      off();
+      await b.reset();
+      expect(seen).toHaveLength(1);
     } finally {
       await b.close();
     }
