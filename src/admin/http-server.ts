@@ -14,6 +14,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Broker } from '../broker.js';
+import { consoleRoutes } from './console-api.js';
 import { FaultError, type FaultSpec } from './faults.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics.js';
 
@@ -75,6 +76,7 @@ export class AdminHttpServer {
     private readonly opts: AdminServerOptions,
   ) {
     builtinRoutes(this, opts);
+    consoleRoutes(this); // the web console: /, /console, /api/* (console-api.ts)
     for (const p of plugins) p(this, broker);
   }
 
