@@ -7,6 +7,7 @@
  */
 import type { Broker } from '../broker.js';
 import { errorName } from './faults.js';
+import { API_NAMES } from './kafka-versions.js';
 import { MetricsRegistry, type CounterCell, type HistogramCell } from './metrics.js';
 
 /** The counters of one (API, version), kept so the request path only increments. */
@@ -84,8 +85,10 @@ export class BrokerMetrics {
     e.inc();
   }
 
-  refusedRequest(api: string, version: number): void {
-    this.refused.inc({ api, version });
+  /** Labels are bounded (garbage frames carry any key and version): unknown APIs and odd versions are lumped together. */
+  refusedRequest(apiKey: number, version: number): void {
+    const api = API_NAMES[apiKey] ?? 'unknown';
+    this.refused.inc({ api, version: version >= 0 && version < 100 && api !== 'unknown' ? version : 'other' });
   }
 
   faultFired(api: string, effect: 'error' | 'latency' | 'close' | 'broker_down'): void {

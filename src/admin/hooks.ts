@@ -135,7 +135,7 @@ export class RequestHooks {
   /** A request for an API or version not served (the dispatcher closes the connection or answers UNSUPPORTED_VERSION). */
   refused(apiKey: number, apiVersion: number, clientId: string | null, correlationId: number, conn: Connection): void {
     const name = apiName(apiKey);
-    this.metrics.refusedRequest(name, apiVersion);
+    this.metrics.refusedRequest(apiKey, apiVersion);
     if (this.recording.active) {
       this.recording.add({ time: Date.now(), connection: conn.id, apiKey, apiName: name, apiVersion, clientId, correlationId, topics: [], refused: true });
     }
