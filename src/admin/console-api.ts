@@ -839,6 +839,10 @@ function events(b: Broker, req: import('node:http').IncomingMessage, res: import
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
   res.write('retry: 2000\n\n');
   let last = '';
   let quiet = 0;

@@ -345,6 +345,21 @@ describe('producing', () => {
     expect(m1).toMatchObject({ value: { text: '{"a":[1,2]}', json: true }, timestamp: 1_700_000_000_000 });
   });
 
+  it('cuts values over 256 KiB (whole characters), reporting their full size', async () => {
+    const topic = unique('big');
+    await broker.broker.createTopic(topic, 1);
+    // JSON, 500 kB, with two-byte characters: the 256 KiB cut falls inside one.
+    const value = `[ ${'"é",'.repeat(100_000)}"end"]`;
+    expect(Buffer.from(value)[256 * 1024 - 1]).toBe(0xc3);
+    expect((await post(`/api/topics/${topic}/messages`, { value })).status).toBe(201);
+    const [m] = (await messages(topic, 0)).body.messages;
+    expect(m.value.size).toBe(Buffer.byteLength(value));
+    expect(m.value.truncated).toBe(true);
+    expect(m.value.json).toBeUndefined();
+    expect(Buffer.byteLength(m.value.text)).toBeLessThanOrEqual(256 * 1024);
+    expect(value.startsWith(m.value.text)).toBe(true);
+  });
+
   it('answers with the produce path’s errors', async () => {
     const topic = unique('errors');
     await broker.broker.createTopic(topic, 2, { 'cleanup.policy': 'compact', 'max.message.bytes': '2000' });
@@ -462,6 +477,25 @@ describe('consumer groups', () => {
   });
 });
 
+describe('group ids that need escaping', () => {
+  it('finds a group whose id has a slash and a space', async () => {
+    const topic = unique('esc-t');
+    await broker.broker.createTopic(topic, 1);
+    const groupId = `team/a b ${suffix}`;
+    const raw = await RawClient.connect(broker.port);
+    try {
+      // A "simple" commit (no membership), as admin tools do.
+      const res = await raw.request(8, 2, { groupId, generationIdOrMemberEpoch: -1, memberId: '', retentionTimeMs: -1n, topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 0n, committedMetadata: null }] }] });
+      expect(res.topics[0].partitions[0].errorCode).toBe(0);
+    } finally {
+      raw.close();
+    }
+    const g = await get(`/api/groups/${encodeURIComponent(groupId)}`);
+    expect(g.status).toBe(200);
+    expect(g.body).toMatchObject({ groupId, state: 'Empty', members: 0, lag: 0, partitions: [{ topic, partition: 0, committedOffset: 0, lag: 0 }] });
+  });
+});
+
 describe('live updates', () => {
   /** Reads SSE events from /api/events until `until` returns true for one; returns the events seen. */
   async function readEvents(path: string, stop: (snap: any, n: number) => boolean | Promise<boolean>, ms = 10_000): Promise<any[]> {
@@ -512,6 +546,12 @@ describe('live updates', () => {
     expect(events.length).toBeGreaterThanOrEqual(2);
     // Internal topics are in snapshots too (the UI hides them unless asked).
     expect(events.at(-1).groups).toBeInstanceOf(Array);
+  });
+
+  it('answers HEAD without holding the connection open', async () => {
+    const res = await fetch(`${base}/api/events`, { method: 'HEAD', signal: AbortSignal.timeout(3000) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
   });
 
   it('sends nothing new while nothing changes', async () => {
