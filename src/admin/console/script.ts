@@ -327,7 +327,7 @@ export const CONSOLE_JS = String.raw`(function () {
             h('td', { class: 'num' }, num(t.partitionCount)),
             h('td', { class: 'num' }, num(t.messages)),
             h('td', { class: 'num' }, bytes(t.sizeBytes)),
-            h('td', { class: 'num' }, highWatermarks(t))
+            h('td', { class: 'num hide-narrow' }, highWatermarks(t))
           )
         );
       });
@@ -342,7 +342,7 @@ export const CONSOLE_JS = String.raw`(function () {
       h('div', { class: 'page-head' }, h('h1', null, 'Topics'), summary, h('div', { class: 'spacer' }), toggle),
       formBox,
       h('div', { class: 'toolbar' }, filter, h('label', { class: 'check' }, internal, ' Show internal topics')),
-      table('topics-table', ['Topic', { text: 'Partitions', cls: 'num' }, { text: 'Messages', cls: 'num' }, { text: 'Size', cls: 'num' }, { text: 'End offsets', cls: 'num' }], tbody)
+      table('topics-table', ['Topic', { text: 'Partitions', cls: 'num' }, { text: 'Messages', cls: 'num' }, { text: 'Size', cls: 'num' }, { text: 'End offsets', cls: 'num hide-narrow' }], tbody)
     );
     return { el: el, onSnapshot: render };
   }
@@ -883,9 +883,9 @@ export const CONSOLE_JS = String.raw`(function () {
             'tr',
             { 'data-group': g.groupId },
             h('td', null, h('a', { class: 'group-link', href: '#/groups/' + enc(g.groupId) }, g.groupId)),
-            h('td', null, g.type === 'consumer' ? 'consumer (KIP-848)' : 'classic'),
+            h('td', { class: 'hide-narrow' }, g.type === 'consumer' ? 'consumer (KIP-848)' : 'classic'),
             h('td', null, stateBadge(g.state)),
-            h('td', { class: 'num' }, num(g.members)),
+            h('td', { class: 'num hide-narrow' }, num(g.members)),
             h('td', null, g.topics.join(', ')),
             lagCell(g.lag)
           )
@@ -900,7 +900,7 @@ export const CONSOLE_JS = String.raw`(function () {
       { class: 'view' },
       h('div', { class: 'page-head' }, h('h1', null, 'Consumer groups'), summary),
       h('div', { class: 'toolbar' }, filter),
-      table('groups-table', ['Group', 'Protocol', 'State', { text: 'Members', cls: 'num' }, 'Topics', { text: 'Lag', cls: 'num' }], tbody)
+      table('groups-table', ['Group', { text: 'Protocol', cls: 'hide-narrow' }, 'State', { text: 'Members', cls: 'num hide-narrow' }, 'Topics', { text: 'Lag', cls: 'num' }], tbody)
     );
     return { el: el, onSnapshot: render };
   }

@@ -108,11 +108,12 @@ tbody tr:hover td { background: var(--accent-soft); }
 tr.empty td, tr.empty:hover td { color: var(--muted); text-align: center; padding: 22px; background: none; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td .badge { margin-left: 8px; }
+td .badge:first-child { margin-left: 0; }
 .lag-behind { color: var(--warn); font-weight: 650; }
 .lag-zero { color: var(--ok); }
 tr.override td { background: var(--accent-soft); }
 .cfg-value { font-family: var(--mono); font-size: 12.5px; overflow-wrap: anywhere; }
-.topic-link, .group-link { font-weight: 560; overflow-wrap: anywhere; }
+.topic-link, .group-link { font-weight: 560; overflow-wrap: break-word; word-break: normal; }
 
 /* Controls */
 .toolbar { display: flex; gap: 8px 10px; flex-wrap: wrap; align-items: center; }
@@ -204,5 +205,6 @@ details.configs[open] summary { margin-bottom: 10px; }
   .form-grid, .form-card .form-grid { grid-template-columns: minmax(0, 1fr); }
   .filter { min-width: 0; flex: 1 1 100%; }
   th, td { padding: 7px 9px; }
+  .hide-narrow { display: none; }
 }
 `;
