@@ -21,7 +21,26 @@
 import CRC32 from 'crc-32';
 import { Codec, codecName, compress, decompress } from './compression/index.js';
 import { readRecords } from './batch-records.js';
-import { BatchView, buildRecordBatch, type DecodedRecord } from './record-batch.js';
+import {
+  ATTRIBUTES_OFFSET as BATCH_ATTRIBUTES_OFFSET,
+  BASE_TIMESTAMP_OFFSET,
+  BATCH_LENGTH_OFFSET,
+  BatchView,
+  CRC_OFFSET,
+  CURRENT_MAGIC,
+  LAST_OFFSET_DELTA_OFFSET,
+  LOG_OVERHEAD,
+  MAGIC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
+  PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  BASE_SEQUENCE_OFFSET,
+  RECORD_COUNT_OFFSET,
+  RECORDS_OFFSET,
+  crc32c,
+  type DecodedRecord,
+} from './record-batch.js';
 
 /** offset (8) + message_size (4). */
 export const LEGACY_LOG_OVERHEAD = 12;
@@ -273,11 +292,78 @@ export function readProducedMessageSet(buf: Buffer): ProducedMessageSet | Legacy
  * applies LogAppendTime as the topic says.
  */
 export function legacyToBatch(records: LegacyMessage[]): Buffer {
+  // Written straight into one buffer (a size pass, then a write pass): old clients send
+  // thousands of small messages per request, and per-record writers would dominate.
   const base = records[0]?.timestamp ?? NO_TIMESTAMP;
-  return buildRecordBatch({
-    baseTimestamp: base,
-    records: records.map((r, i) => ({ key: r.key, value: r.value, timestampDelta: r.timestamp - base, offsetDelta: i })),
-  });
+  let maxTimestamp = base;
+  const deltas = new Array<number>(records.length);
+  const bodySizes = new Array<number>(records.length);
+  let size = RECORDS_OFFSET;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.timestamp > maxTimestamp) maxTimestamp = r.timestamp;
+    const delta = Number(r.timestamp - base);
+    deltas[i] = delta;
+    const keyLen = r.key?.length ?? -1;
+    const valueLen = r.value?.length ?? -1;
+    // attributes, timestamp delta, offset delta, key, value, header count (0)
+    const body = 1 + varintSize(delta) + varintSize(i) + varintSize(keyLen) + Math.max(0, keyLen) + varintSize(valueLen) + Math.max(0, valueLen) + 1;
+    bodySizes[i] = body;
+    size += varintSize(body) + body;
+  }
+  const buf = Buffer.allocUnsafe(size);
+  let pos = RECORDS_OFFSET;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    pos = writeVarint(buf, pos, bodySizes[i]!);
+    buf[pos++] = 0;
+    pos = writeVarint(buf, pos, deltas[i]!);
+    pos = writeVarint(buf, pos, i);
+    pos = writeVarBytes(buf, pos, r.key);
+    pos = writeVarBytes(buf, pos, r.value);
+    buf[pos++] = 0;
+  }
+  buf.writeBigInt64BE(0n, 0);
+  buf.writeInt32BE(size - LOG_OVERHEAD, BATCH_LENGTH_OFFSET);
+  buf.writeInt32BE(-1, PARTITION_LEADER_EPOCH_OFFSET);
+  buf.writeInt8(CURRENT_MAGIC, MAGIC_OFFSET);
+  buf.writeInt16BE(0, BATCH_ATTRIBUTES_OFFSET);
+  buf.writeInt32BE(records.length - 1, LAST_OFFSET_DELTA_OFFSET);
+  buf.writeBigInt64BE(base, BASE_TIMESTAMP_OFFSET);
+  buf.writeBigInt64BE(maxTimestamp, MAX_TIMESTAMP_OFFSET);
+  buf.writeBigInt64BE(-1n, PRODUCER_ID_OFFSET);
+  buf.writeInt16BE(-1, PRODUCER_EPOCH_OFFSET);
+  buf.writeInt32BE(-1, BASE_SEQUENCE_OFFSET);
+  buf.writeInt32BE(records.length, RECORD_COUNT_OFFSET);
+  buf.writeUInt32BE(crc32c(buf.subarray(BATCH_ATTRIBUTES_OFFSET)), CRC_OFFSET);
+  return buf;
+}
+
+/** Bytes of a zigzag varint/varlong (values within ±2^53). */
+function varintSize(v: number): number {
+  let z = v >= 0 ? v * 2 : -v * 2 - 1;
+  let n = 1;
+  while (z >= 128) {
+    z = Math.floor(z / 128);
+    n++;
+  }
+  return n;
+}
+
+function writeVarint(buf: Buffer, pos: number, v: number): number {
+  let z = v >= 0 ? v * 2 : -v * 2 - 1;
+  while (z >= 128) {
+    buf[pos++] = (z % 128) | 0x80;
+    z = Math.floor(z / 128);
+  }
+  buf[pos++] = z;
+  return pos;
+}
+
+function writeVarBytes(buf: Buffer, pos: number, b: Buffer | null): number {
+  if (b === null) return writeVarint(buf, pos, -1);
+  pos = writeVarint(buf, pos, b.length);
+  return pos + b.copy(buf, pos);
 }
 
 // ---------------------------------------------------------------------------

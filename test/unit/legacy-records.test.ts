@@ -209,6 +209,20 @@ describe('produce: up-conversion to one v2 batch', () => {
     expect(decodeRecords(batch).map((r) => r.timestamp)).toEqual([T + 10n, T, T + 30n]);
   });
 
+  it('writes exactly the batch buildRecordBatch writes for the same records (large, negative and -1 timestamps, null and empty keys)', () => {
+    const records: LegacyMessage[] = [T + 5n, T, T + 9_000_000_000n, -1n, T - 3_000_000n].map((timestamp, i) => ({
+      offset: BigInt(i), magic: 1, attributes: 0, timestamp,
+      key: i === 1 ? null : i === 2 ? Buffer.alloc(0) : b(`key-${i}`),
+      value: i === 3 ? null : Buffer.alloc(i * 100, i),
+    }));
+    const expected = buildRecordBatch({
+      baseTimestamp: T + 5n,
+      records: records.map((r, i) => ({ key: r.key, value: r.value, timestampDelta: r.timestamp - (T + 5n), offsetDelta: i })),
+    });
+    // buildRecordBatch's maxTimestamp is base + the largest delta: the same as the largest timestamp.
+    expect(legacyToBatch(records)).toEqual(expected);
+  });
+
   it('compressed wrappers are expanded; the source codec is the (last) wrapper codec', () => {
     const inner: LegacyMessage[] = [0, 1].map((i) => ({ offset: BigInt(i), magic: 1, attributes: 0, timestamp: T + BigInt(i), key: null, value: b(`w${i}`) }));
     const set = Buffer.concat([handMessage(0n, 1, 0, T - 1n, null, b('plain')), encodeWrapper(inner, 1n, { magic: 1, codec: Codec.Snappy }, T + 1n)]);
