@@ -35,8 +35,9 @@ export function ready(): Promise<void> | null {
   if (compressor) return null;
   loading ??= (async () => {
     const mod = zstdWasm();
-    // init() instantiates the module again on every call, and calls in flight break compressions running
-    // meanwhile; so call it only when nobody (another user of the package in this process) already has.
+    // init() instantiates the module again on every call, and once a second instantiation completes
+    // every compression returns an all-zero frame; so call it only when nobody (another user of the
+    // package in this process) already has.
     if (!works(mod)) await mod.init();
     compressor = mod;
   })();
