@@ -1,6 +1,6 @@
-import type { OffsetCommit } from '../coordinator/offset-store.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { OffsetCommitRequest, OffsetCommitResponse } from '../wire/messages/offset-commit.js';
+import { collectOffsetCommits, failRemaining } from './group-common.js';
 import { defineHandler } from './handler.js';
 
 /**
@@ -38,30 +38,12 @@ export const offsetCommit = defineHandler(OffsetCommitRequest, OffsetCommitRespo
       if (groupError === ErrorCode.STALE_MEMBER_EPOCH && apiVersion < 9) groupError = ErrorCode.UNSUPPORTED_VERSION;
     }
     const expireTimestampMs = apiVersion >= 2 && apiVersion <= 4 && req.retentionTimeMs !== -1n ? now + Number(req.retentionTimeMs) : null;
-    const commits: OffsetCommit[] = [];
-    const out = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        let errorCode: number;
-        if (!broker.store.partition(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        else if (groupError !== ErrorCode.NONE) errorCode = groupError;
-        else if (p.committedMetadata !== null && p.committedMetadata.length > groups.config.offsetMetadataMaxBytes) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-        else {
-          errorCode = ErrorCode.NONE;
-          commits.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            value: {
-              offset: p.committedOffset,
-              leaderEpoch: p.committedLeaderEpoch,
-              metadata: p.committedMetadata ?? '',
-              commitTimestampMs: apiVersion === 1 && p.commitTimestamp !== -1n ? Number(p.commitTimestamp) : now,
-              expireTimestampMs,
-            },
-          });
-        }
-        return { partitionIndex: p.partitionIndex, errorCode };
-      }),
+    const { out, commits } = collectOffsetCommits(broker, req.topics, groupError, (p) => ({
+      offset: p.committedOffset,
+      leaderEpoch: p.committedLeaderEpoch,
+      metadata: p.committedMetadata ?? '',
+      commitTimestampMs: apiVersion === 1 && p.commitTimestamp !== -1n ? Number(p.commitTimestamp) : now,
+      expireTimestampMs,
     }));
     if (commits.length > 0) {
       try {
@@ -69,7 +51,7 @@ export const offsetCommit = defineHandler(OffsetCommitRequest, OffsetCommitRespo
         group?.onOffsetCommit?.(req.memberId);
       } catch (err) {
         ctx.log.error({ err, group: req.groupId }, 'failed to write committed offsets');
-        for (const t of out) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = ErrorCode.UNKNOWN_SERVER_ERROR;
+        failRemaining(out, ErrorCode.UNKNOWN_SERVER_ERROR);
       }
     }
     return out;

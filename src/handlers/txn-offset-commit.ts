@@ -1,7 +1,7 @@
-import type { OffsetCommit } from '../coordinator/offset-store.js';
 import { offsetCommitKey, offsetCommitValue } from '../coordinator/offsets-topic.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from '../wire/messages/txn-offset-commit.js';
+import { collectOffsetCommits, failRemaining } from './group-common.js';
 import { defineHandler } from './handler.js';
 
 /**
@@ -38,24 +38,12 @@ export const txnOffsetCommit = defineHandler(TxnOffsetCommitRequest, TxnOffsetCo
       groupError = group.validateOffsetCommit(req.memberId, req.groupInstanceId, req.generationId);
       if (groupError === ErrorCode.STALE_MEMBER_EPOCH) groupError = ErrorCode.ILLEGAL_GENERATION;
     }
-    const commits: OffsetCommit[] = [];
-    const out = req.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => {
-        let errorCode: number;
-        if (!broker.store.partition(t.name, p.partitionIndex)) errorCode = ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
-        else if (groupError !== ErrorCode.NONE) errorCode = groupError;
-        else if (p.committedMetadata !== null && p.committedMetadata.length > groups.config.offsetMetadataMaxBytes) errorCode = ErrorCode.OFFSET_METADATA_TOO_LARGE;
-        else {
-          errorCode = ErrorCode.NONE;
-          commits.push({
-            topic: t.name,
-            partition: p.partitionIndex,
-            value: { offset: p.committedOffset, leaderEpoch: p.committedLeaderEpoch, metadata: p.committedMetadata ?? '', commitTimestampMs: now, expireTimestampMs: null },
-          });
-        }
-        return { partitionIndex: p.partitionIndex, errorCode };
-      }),
+    const { out, commits } = collectOffsetCommits(broker, req.topics, groupError, (p) => ({
+      offset: p.committedOffset,
+      leaderEpoch: p.committedLeaderEpoch,
+      metadata: p.committedMetadata ?? '',
+      commitTimestampMs: now,
+      expireTimestampMs: null,
     }));
     if (commits.length > 0) {
       let err: number;
@@ -71,7 +59,7 @@ export const txnOffsetCommit = defineHandler(TxnOffsetCommitRequest, TxnOffsetCo
         ctx.log.error({ err: e, group: req.groupId }, 'failed to write transactional offsets');
         err = ErrorCode.UNKNOWN_SERVER_ERROR;
       }
-      if (err !== ErrorCode.NONE) for (const t of out) for (const p of t.partitions) if (p.errorCode === ErrorCode.NONE) p.errorCode = err;
+      if (err !== ErrorCode.NONE) failRemaining(out, err);
     }
     return out;
   });
