@@ -29,6 +29,8 @@ import type { Handler } from './handlers/handler.js';
 import { createLogStore } from './log/index.js';
 import type { LogStore, PartitionLog, TopicConfigs, TopicInfo } from './log/types.js';
 import { createDispatcher } from './server/dispatch.js';
+import { SimulatedCluster, clusterLayout, type Placement } from './cluster/cluster.js';
+import { routeHandlers } from './cluster/routing.js';
 import { KafkaServer } from './server/server.js';
 
 export interface ApiVersionRange {
@@ -68,8 +70,13 @@ export class Broker {
   readonly transactions: TransactionCoordinator;
   /** Broker and topic config values with their sources; dynamic broker configs (AlterConfigs). */
   readonly configs: ConfigRegistry;
-  /** Leader epoch of every partition: one broker, never re-elected. */
+  /** Leader epoch of every partition of a single broker (never re-elected); see leaderEpochOf. */
   readonly leaderEpoch = 0;
+  /**
+   * The simulated cluster (`brokers` > 1: several node ids, leaders, coordinators,
+   * leader moves, nodes down), or null for a single broker.
+   */
+  readonly cluster: SimulatedCluster | null;
   clusterId = '';
   private server: KafkaServer | null = null;
   private readonly abort = new AbortController();
@@ -98,9 +105,25 @@ export class Broker {
         lastStableOffset: (log) => this.lastStableOffset(log),
       },
     });
+    const layout = clusterLayout(config);
+    this.cluster =
+      layout.nodeIds.length > 1
+        ? new SimulatedCluster({
+            nodeIds: layout.nodeIds,
+            store: this.store,
+            logger: logger.child({ component: 'cluster' }),
+            defaultReplicationFactor: () => this.config.defaultReplicationFactor,
+            stateFile: config.inMemory ? null : join(config.dataDir, '__kafkalite', 'cluster.json'),
+            onNodeState: (id, down) => (down ? this.server?.suspendNode(id) : this.server?.resumeNode(id)),
+          })
+        : null;
+    // Requests sent to a node that is not the leader or coordinator are refused as Kafka does (src/cluster/routing.ts).
+    if (this.cluster) this.handlers = routeHandlers(handlers, this, this.cluster);
+    // Coordinators spread over the nodes: one __consumer_offsets / __transaction_state partition per node unless configured.
+    const spread = this.cluster && !config.properties?.['offsets.topic.num.partitions'] ? { offsetsTopicNumPartitions: this.cluster.size } : {};
     this.groups = new GroupCoordinator({
       store: this.store,
-      config: coordinatorConfig(config),
+      config: { ...coordinatorConfig(config), ...spread },
       logger: logger.child({ component: 'groups' }),
       closing: this.abort.signal,
     });
@@ -110,10 +133,15 @@ export class Broker {
       producers: this.producers,
       producerIds: new ProducerIdManager(config.inMemory ? null : join(config.dataDir, '__kafkalite', 'producer-ids')),
       applyOffset: (group, topic, partition, value) => this.groups.offsets.apply(group, topic, partition, value),
-      config: transactionConfig(config),
+      config: { ...transactionConfig(config), ...(this.cluster ? { topicNumPartitions: this.cluster.size } : {}) },
       logger: logger.child({ component: 'transactions' }),
     });
     this.groups.transactionalReplay = (partition, batch) => this.transactions.pendingOffsets.replayBatch(partition, batch);
+    if (this.cluster) {
+      // Fault injection's broker down/up and leader moves act on the simulated nodes.
+      this.hooks.faults.setClusterControl(this.cluster.control());
+      this.hooks.nodeOf = (conn) => conn.nodeId ?? this.nodeId;
+    }
   }
 
   get nodeId(): number {
@@ -138,8 +166,9 @@ export class Broker {
     await this.groups.load();
     this.transactions.load();
     consumerGroups(this).load();
+    const listeners = [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }];
     this.server = new KafkaServer({
-      listeners: [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }],
+      listeners: this.cluster ? this.cluster.expandListeners(listeners, clusterLayout(this.config).ports) : listeners,
       dispatch: createDispatcher(this, this.handlers),
       logger: this.logger,
       maxInFlight: this.config.maxInFlightRequests,
@@ -147,6 +176,7 @@ export class Broker {
     });
     await this.server.listen();
     this.boundPort = this.server.port;
+    this.cluster?.bind(this.server.listeners.map((l) => l.port), () => ({ host: this.advertisedHost, port: this.advertisedPort }));
     this.logger.info(
       {
         nodeId: this.nodeId,
@@ -181,9 +211,21 @@ export class Broker {
     return this.config.advertisedPort ?? this.boundPort;
   }
 
+  /** `host:port` to give clients; in a simulated cluster, every node's, comma-separated (Kafka's bootstrap.servers syntax). */
   get bootstrapServers(): string {
-    const h = this.advertisedHost;
-    return `${h.includes(':') ? `[${h}]` : h}:${this.advertisedPort}`;
+    return this.bootstrapAddresses.join(',');
+  }
+
+  /** Every node's `host:port` (one for a single broker). */
+  get bootstrapAddresses(): string[] {
+    const fmt = (h: string, p: number) => `${h.includes(':') ? `[${h}]` : h}:${p}`;
+    if (this.cluster) return this.cluster.nodes.map((n) => fmt(n.host, n.port));
+    return [fmt(this.advertisedHost, this.advertisedPort)];
+  }
+
+  /** The nodes' bound ports (the first listener of each), in node order. */
+  get ports(): number[] {
+    return this.cluster ? this.cluster.nodes.map((n) => n.boundPort) : [this.port];
   }
 
   supportedApis(): ApiVersionRange[] {
@@ -195,16 +237,29 @@ export class Broker {
     return this.server?.connections ?? new Set();
   }
 
+  /** This broker; every live node of a simulated cluster. */
   brokerEndpoints(): NodeEndpoint[] {
+    if (this.cluster) return this.cluster.liveNodes().map((n) => ({ nodeId: n.id, host: n.host, port: n.port, rack: null }));
     return [{ nodeId: this.nodeId, host: this.advertisedHost, port: this.advertisedPort, rack: null }];
   }
 
   hasNode(id: number): boolean {
-    return id === this.nodeId;
+    return this.cluster ? this.cluster.hasNode(id) : id === this.nodeId;
   }
 
+  /** Live nodes (what a replication factor can use). */
   nodeCount(): number {
-    return 1;
+    return this.cluster ? this.cluster.liveNodes().length : 1;
+  }
+
+  /** The controller Metadata and DescribeCluster name. */
+  get controllerId(): number {
+    return this.cluster ? this.cluster.controllerId : this.nodeId;
+  }
+
+  /** A partition's current leader epoch (0 on a single broker). */
+  leaderEpochOf(topic: string, partition: number): number {
+    return this.cluster ? this.cluster.leaderEpoch(topic, partition) : this.leaderEpoch;
   }
 
   clusterAuthorizedOperations(): number {
@@ -236,16 +291,21 @@ export class Broker {
   }
 
   /** Creates a topic; concurrent creates of one name share one creation. */
-  createTopic(name: string, numPartitions: number, configs: TopicConfigs = {}): Promise<TopicInfo> {
+  createTopic(name: string, numPartitions: number, configs: TopicConfigs = {}, placement?: Placement): Promise<TopicInfo> {
     const pending = this.creating.get(name);
     if (pending) return pending;
+    // A simulated cluster places the replicas as asked (CreateTopics' replication factor or assignments).
+    if (this.cluster && placement) this.cluster.expect(name, placement);
     const p = this.store
       .createTopic(name, { numPartitions, configs })
       .then((t) => {
         this.groups.topicsChanged();
         return t;
       })
-      .finally(() => this.creating.delete(name));
+      .finally(() => {
+        this.creating.delete(name);
+        this.cluster?.settled(name);
+      });
     this.creating.set(name, p);
     return p;
   }
@@ -271,6 +331,7 @@ export class Broker {
 
   async deleteTopic(name: string): Promise<void> {
     await this.store.deleteTopic(name);
+    this.cluster?.forget(name);
     this.groups.topicsChanged();
   }
 
@@ -327,9 +388,16 @@ export interface StartBrokerOptions extends Omit<Partial<BrokerConfig>, 'seed'> 
 }
 
 export interface BrokerHandle {
-  /** `host:port` to give clients. */
+  /** `host:port` to give clients (a simulated cluster: every node's, comma-separated). */
   readonly bootstrapServers: string;
+  /** Every node's `host:port` (one for a single broker). */
+  readonly bootstrapAddresses: string[];
+  /** The (first) node's port. */
   readonly port: number;
+  /** Every node's port. */
+  readonly ports: number[];
+  /** The simulated cluster (`brokers` > 1): leaders, moves, nodes down/up; null for a single broker. */
+  readonly cluster: SimulatedCluster | null;
   readonly broker: Broker;
   /** `http://host:port` of the admin HTTP server, when `adminPort` was given. */
   readonly adminUrl: string | undefined;
@@ -373,7 +441,10 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   }
   return {
     bootstrapServers: broker.bootstrapServers,
+    bootstrapAddresses: broker.bootstrapAddresses,
     port: broker.port,
+    ports: broker.ports,
+    cluster: broker.cluster,
     broker,
     adminUrl: admin?.url,
     adminServer: admin,

@@ -18,6 +18,8 @@ export const FLAGS: Record<string, FlagDef> = {
   'data-dir': { key: 'dataDir', type: 'string', help: 'where topics are stored' },
   'in-memory': { key: 'inMemory', type: 'bool', help: 'keep all data in memory (nothing written to disk)' },
   'node-id': { key: 'nodeId', type: 'int', help: 'broker node id' },
+  brokers: { key: 'brokers', type: 'int', help: 'simulate a cluster of this many brokers in one process (node ids node-id…, ports port, port+1, …)' },
+  'broker-ports': { key: 'brokerPorts', type: 'string', help: 'ports of the simulated brokers, comma-separated (e.g. 9092,9095,9098; sets --brokers)' },
   config: { key: 'configFile', type: 'string', help: 'Kafka server.properties-style file of broker configs (key=value, # comments); flags win' },
   'num-partitions': { key: 'numPartitions', type: 'int', help: 'partitions of auto-created topics (num.partitions)' },
   'default-replication-factor': { key: 'defaultReplicationFactor', type: 'int', help: 'replication factor of CreateTopics with -1 (default.replication.factor; one broker: 1)' },

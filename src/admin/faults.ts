@@ -140,8 +140,8 @@ export interface ClusterControl {
   nodeIds(): number[];
   /** Called after a node went down (close its connections) or came back. */
   nodeStateChanged(nodeId: number, down: boolean): void;
-  /** Moves a partition's leader; throws FaultError when impossible. */
-  moveLeader(topic: string, partition: number, nodeId: number): void;
+  /** Moves a partition's leader (to the next replica when no node is given); throws FaultError when impossible. */
+  moveLeader(topic: string, partition: number, nodeId?: number): void;
 }
 
 export class Faults {
@@ -219,11 +219,14 @@ export class Faults {
     return this.cluster.nodeIds().map((nodeId) => ({ nodeId, down: this.down.has(nodeId) }));
   }
 
-  /** Moves a partition's leader to `nodeId` (a simulated cluster only; a single broker answers FaultError 400). */
-  moveLeader(topic: string, partition: number, nodeId: number): void {
+  /**
+   * Moves a partition's leader to `nodeId` (default: the next live replica), bumping its leader
+   * epoch (a simulated cluster only; a single broker answers FaultError 400).
+   */
+  moveLeader(topic: string, partition: number, nodeId?: number): void {
     if (typeof topic !== 'string' || topic === '') throw new FaultError('topic is required');
     if (!Number.isInteger(partition) || partition < 0) throw new FaultError('partition must be a non-negative integer');
-    if (!Number.isInteger(nodeId)) throw new FaultError('nodeId must be an integer');
+    if (nodeId !== undefined && !Number.isInteger(nodeId)) throw new FaultError('nodeId must be an integer');
     this.cluster.moveLeader(topic, partition, nodeId);
   }
 
@@ -340,6 +343,7 @@ export function singleBrokerControl(nodeId: () => number, onStateChange: (down: 
     nodeStateChanged: (_id, down) => onStateChange(down),
     moveLeader: (topic, partition, to) => {
       if (to === nodeId()) return;
+      if (to === undefined) throw new FaultError(`single broker: no other node to lead ${topic}-${partition}`);
       throw new FaultError(`single broker: cannot move the leader of ${topic}-${partition} to node ${to} (only node ${nodeId()} exists)`);
     },
   };

@@ -246,6 +246,7 @@ function builtinRoutes(s: AdminHttpServer, opts: AdminServerOptions): void {
       metadataServed: b.isMetadataServed,
       faults: hooks.faults.size,
       brokersDown: hooks.faults.brokers().filter((x) => x.down).map((x) => x.nodeId),
+      ...(b.cluster ? { brokers: b.bootstrapAddresses.length, controllerId: b.controllerId } : {}),
     });
   });
 
@@ -301,9 +302,12 @@ function builtinRoutes(s: AdminHttpServer, opts: AdminServerOptions): void {
   s.route('POST', '/partitions/:topic/:partition/leader', async ({ params, json }) => {
     const body = (await json()) as { nodeId?: unknown } | undefined;
     const nodeId = body?.nodeId;
-    if (typeof nodeId !== 'number') throw new HttpError(400, 'body must be {"nodeId": <n>}');
-    hooks.faults.moveLeader(params.topic!, intParam(params.partition, 'partition'), nodeId);
-    return { topic: params.topic, partition: Number(params.partition), leader: nodeId };
+    // No nodeId (or an empty body): the next live replica takes over.
+    if (nodeId !== undefined && typeof nodeId !== 'number') throw new HttpError(400, 'body must be {"nodeId": <n>} (or empty: the next replica)');
+    const partition = intParam(params.partition, 'partition');
+    hooks.faults.moveLeader(params.topic!, partition, nodeId);
+    const state = b.cluster?.partition(params.topic!, partition);
+    return { topic: params.topic, partition, leader: state?.leader ?? nodeId, ...(state ? { leaderEpoch: state.leaderEpoch } : {}) };
   });
 
   // ---- Recording ----

@@ -15,6 +15,10 @@ export interface BrokerConfig {
   /** Keep everything in memory; nothing touches the disk. */
   inMemory: boolean;
   nodeId: number;
+  /** Simulated cluster: serve this many brokers (node ids nodeId … nodeId+N-1, ports port, port+1, …) from one process and one store. Default 1. */
+  brokers?: number;
+  /** Simulated cluster: each broker's port (a list, or comma-separated text as the CLI gives it); sets `brokers` when that is not given. */
+  brokerPorts?: number[] | string;
   /** Fixed cluster id; by default generated once and kept in `<dataDir>/meta.properties`. */
   clusterId?: string;
   /** `num.partitions`: partitions of auto-created topics and of CreateTopics with -1. */

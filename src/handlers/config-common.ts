@@ -42,7 +42,7 @@ export function checkBrokerResourceName(broker: Broker, name: string, allowEmpty
   }
   if (!/^-?\d+$/.test(name.trim())) throw new ResourceError(ErrorCode.INVALID_REQUEST, `${what} id must be an integer, but it is: ${name}`);
   const id = Number(name.trim());
-  if (id !== broker.nodeId) {
+  if (id !== broker.nodeId && !broker.cluster?.hasNode(id)) {
     throw new ResourceError(
       ErrorCode.INVALID_REQUEST,
       allowEmpty ? `Unexpected broker id, expected ${broker.nodeId} or empty string, but received ${name}` : `Unexpected broker id, expected ${broker.nodeId} but received ${name}`,

@@ -37,6 +37,7 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
     }
     let numPartitions: number;
     let replicationFactor: number;
+    let assignments: number[][] | undefined;
     if (t.assignments.length > 0) {
       if (t.numPartitions !== -1 || t.replicationFactor !== -1) {
         fail(ErrorCode.INVALID_REQUEST, 'Both numPartitions or replicationFactor and replicasAssignments were set. Both cannot be used at the same time.');
@@ -44,7 +45,12 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
       }
       const sorted = [...t.assignments].sort((a, b) => a.partitionIndex - b.partitionIndex);
       const badAssignment = sorted.find(
-        (a, i) => a.partitionIndex !== i || a.brokerIds.length === 0 || a.brokerIds.some((id) => !broker.hasNode(id)) || new Set(a.brokerIds).size !== a.brokerIds.length,
+        (a, i) =>
+          a.partitionIndex !== i ||
+          a.brokerIds.length === 0 ||
+          a.brokerIds.length !== t.assignments[0]!.brokerIds.length ||
+          a.brokerIds.some((id) => !broker.hasNode(id)) ||
+          new Set(a.brokerIds).size !== a.brokerIds.length,
       );
       if (badAssignment) {
         fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Invalid replica assignment for partition ${badAssignment.partitionIndex}.`);
@@ -56,6 +62,7 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
         continue;
       }
       replicationFactor = sorted[0]!.brokerIds.length;
+      assignments = sorted.map((a) => a.brokerIds);
     } else {
       numPartitions = t.numPartitions === -1 ? broker.config.numPartitions : t.numPartitions;
       replicationFactor = t.replicationFactor === -1 ? broker.config.defaultReplicationFactor : t.replicationFactor;
@@ -89,7 +96,7 @@ export const createTopics = defineHandler(CreateTopicsRequest, CreateTopicsRespo
     let topicId: string | undefined;
     if (!req.validateOnly) {
       try {
-        const info = await broker.createTopic(t.name, numPartitions, configs);
+        const info = await broker.createTopic(t.name, numPartitions, configs, assignments ? { assignments } : { replicationFactor });
         topicId = info.topicId;
         ctx.log.info({ topic: t.name, partitions: numPartitions, configs }, 'created topic');
       } catch (err) {

@@ -32,7 +32,7 @@ export const describeCluster = defineHandler(DescribeClusterRequest, DescribeClu
     errorMessage: null,
     endpointType: EndpointType.BROKER,
     clusterId: broker.clusterId,
-    controllerId: broker.nodeId,
+    controllerId: broker.controllerId,
     brokers: broker.brokerEndpoints().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
     clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? broker.clusterAuthorizedOperations() : AUTH_OPS_UNKNOWN,
   };

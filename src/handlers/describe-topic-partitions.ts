@@ -54,7 +54,10 @@ export const describeTopicPartitions = defineHandler(DescribeTopicPartitionsRequ
     const start = name === cursorTopic && cursor ? cursor.partitionIndex : 0;
     const upper = Math.min(info.numPartitions, start + remaining);
     const partitions = [];
-    for (let p = Math.max(0, start); p < upper; p++) partitions.push(describePartition(info, p, broker.nodeId, broker.leaderEpoch));
+    for (let p = Math.max(0, start); p < upper; p++) {
+      const cluster = broker.cluster;
+      partitions.push(cluster ? { partitionIndex: p, ...cluster.view(name, p), eligibleLeaderReplicas: [], lastKnownElr: [] } : describePartition(info, p, broker.nodeId, broker.leaderEpoch));
+    }
     topics.push({
       errorCode: ErrorCode.NONE,
       name,

@@ -63,7 +63,7 @@ function plan(req: Req, ctx: RequestContext): { topics: NonNullable<Res['respons
       const log = info ? (broker.store.partition(info.name, p.partition) ?? null) : null;
       const out: PartitionOut = {
         partitionIndex: p.partition,
-        errorCode: info ? (log ? leaderEpochError(broker, p.currentLeaderEpoch) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) : missing,
+        errorCode: info ? (log ? leaderEpochError(broker, p.currentLeaderEpoch, info.name, p.partition) : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION) : missing,
         highWatermark: -1n,
         lastStableOffset: -1n,
         logStartOffset: -1n,

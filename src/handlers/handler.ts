@@ -14,6 +14,8 @@ export interface RequestContext {
   readonly correlationId: number;
   readonly clientId: string | null;
   readonly broker: Broker;
+  /** Simulated cluster: the node the request was sent to (leaders and coordinators are checked against it); undefined: no routing. */
+  readonly nodeId?: number | undefined;
   readonly log: Logger;
 }
 

@@ -21,7 +21,7 @@ export const listOffsets = defineHandler(ListOffsetsRequest, ListOffsetsResponse
     partitions: t.partitions.map((p): PartitionOut => {
       const found = lookupPartition(ctx.broker, t.name, p.partitionIndex);
       if (!found.log) return { partitionIndex: p.partitionIndex, errorCode: found.errorCode, oldStyleOffsets: [] };
-      const epochErr = leaderEpochError(ctx.broker, p.currentLeaderEpoch);
+      const epochErr = leaderEpochError(ctx.broker, p.currentLeaderEpoch, t.name, p.partitionIndex);
       if (epochErr !== ErrorCode.NONE) return { partitionIndex: p.partitionIndex, errorCode: epochErr, oldStyleOffsets: [] };
       // v0 (Kafka < 0.10.1) has its own semantics: a list of offsets, by segment.
       if (ctx.apiVersion === 0) {
@@ -33,7 +33,7 @@ export const listOffsets = defineHandler(ListOffsetsRequest, ListOffsetsResponse
         errorCode: ErrorCode.NONE,
         timestamp: hit?.timestamp ?? -1n,
         offset: hit?.offset ?? -1n,
-        leaderEpoch: hit && hit.offset >= 0n ? ctx.broker.leaderEpoch : -1,
+        leaderEpoch: hit && hit.offset >= 0n ? ctx.broker.leaderEpochOf(t.name, p.partitionIndex) : -1,
       };
     }),
   }));

@@ -48,7 +48,7 @@ export const metadata = defineHandler(MetadataRequest, MetadataResponse, { min: 
     throttleTimeMs: 0,
     brokers: broker.brokerEndpoints(),
     clusterId: broker.clusterId,
-    controllerId: broker.nodeId,
+    controllerId: broker.controllerId,
     topics,
     // Only meaningful when asked for; otherwise Kafka leaves the "unknown" sentinel.
     clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? broker.clusterAuthorizedOperations() : AUTH_OPS_UNKNOWN,
@@ -58,8 +58,14 @@ export const metadata = defineHandler(MetadataRequest, MetadataResponse, { min: 
 function describeTopic(t: TopicInfo, ctx: RequestContext, includeOps: boolean): TopicOut {
   const { broker } = ctx;
   const nodeId = broker.nodeId;
+  const cluster = broker.cluster;
   const partitions = [];
   for (let p = 0; p < t.numPartitions; p++) {
+    // A simulated cluster: the partition's leader, epoch, replicas, ISR (the live replicas) and offline replicas.
+    if (cluster) {
+      partitions.push({ partitionIndex: p, ...cluster.view(t.name, p) });
+      continue;
+    }
     partitions.push({
       errorCode: ErrorCode.NONE,
       partitionIndex: p,

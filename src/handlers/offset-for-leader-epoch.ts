@@ -4,8 +4,10 @@
  * epoch 0, since each partition was created, so its epoch cache holds one
  * entry: epoch 0 ends at the log end offset; a later epoch is unknown
  * (UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET), as Kafka's LeaderEpochFileCache
- * answers; an earlier one ends where epoch 0 starts. The current-leader-epoch
- * check (v2+) gives FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH.
+ * answers; an earlier one ends where epoch 0 starts. In a simulated cluster
+ * each leader change starts an epoch and the cluster's epoch history answers
+ * (SimulatedCluster.endOffsetFor). The current-leader-epoch check (v2+) gives
+ * FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH.
  */
 import { ErrorCode } from '../wire/error-codes.js';
 import { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from '../wire/messages/offset-for-leader-epoch.js';
@@ -23,9 +25,13 @@ export const offsetForLeaderEpoch = defineHandler(OffsetForLeaderEpochRequest, O
       const undefinedAnswer = { partition: p.partition, leaderEpoch: UNDEFINED_EPOCH, endOffset: UNDEFINED_EPOCH_OFFSET };
       const found = lookupPartition(broker, t.topic, p.partition);
       if (!found.log) return { ...undefinedAnswer, errorCode: found.errorCode };
-      const epochErr = leaderEpochError(broker, p.currentLeaderEpoch);
+      const epochErr = leaderEpochError(broker, p.currentLeaderEpoch, t.topic, p.partition);
       if (epochErr !== ErrorCode.NONE) return { ...undefinedAnswer, errorCode: epochErr };
       const requested = p.leaderEpoch;
+      if (broker.cluster) {
+        const { log } = found;
+        return { partition: p.partition, errorCode: ErrorCode.NONE, ...broker.cluster.endOffsetFor(t.topic, p.partition, requested, log.logStartOffset, log.logEndOffset) };
+      }
       if (requested === UNDEFINED_EPOCH || requested > broker.leaderEpoch) return { ...undefinedAnswer, errorCode: ErrorCode.NONE };
       if (requested === broker.leaderEpoch) return { partition: p.partition, errorCode: ErrorCode.NONE, leaderEpoch: requested, endOffset: found.log.logEndOffset };
       // Before the first epoch: the requested epoch, ending where the first known epoch starts.

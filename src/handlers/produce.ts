@@ -80,7 +80,7 @@ function appendPartition(ctx: RequestContext, topic: string, partition: number, 
   const stored = recompressForTopic(batch, compressionType, maxBytes);
   if (!(stored instanceof BatchView)) return error(partition, stored.errorCode, stored.message);
   batch = stored;
-  setPartitionLeaderEpoch(batch.buf, broker.leaderEpoch);
+  setPartitionLeaderEpoch(batch.buf, broker.leaderEpochOf(topic, partition));
   const logAppendTime = topicInfo.configs['message.timestamp.type'] === 'LogAppendTime' ? BigInt(Date.now()) : undefined;
   // Idempotent/transactional batches: duplicates and sequence/epoch/transaction errors answer without an append.
   const eos = producerAppend(ctx, log, batch);

@@ -46,6 +46,8 @@ export interface ConnectionOptions {
   id?: number;
   /** Name of the listener that accepted the socket (for dispatchers serving several). */
   listenerName?: string;
+  /** Simulated cluster: the node whose listener accepted the socket. */
+  nodeId?: number;
   /** Overrides the address shown in logs (in-memory duplexes have none). */
   remote?: string;
 }
@@ -65,6 +67,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly id: number;
   readonly remote: string;
   readonly listenerName: string | undefined;
+  /** Simulated cluster: the node this connection talks to (undefined: a single broker). */
+  readonly nodeId: number | undefined;
   readonly log: Logger;
   /** Number of frames dispatched so far. */
   requests = 0;
@@ -98,6 +102,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.framer = new Framer(opts.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
     this.id = opts.id ?? 0;
     this.listenerName = opts.listenerName;
+    this.nodeId = opts.nodeId;
     this.remote = opts.remote ?? describeRemote(socket);
     const bindings: Record<string, unknown> = { conn: this.id, remote: this.remote };
     if (this.listenerName !== undefined) bindings['listener'] = this.listenerName;

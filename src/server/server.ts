@@ -15,6 +15,8 @@ export interface ListenerConfig {
   host: string;
   /** 0 picks a free port; read the bound one from `KafkaServer.listeners`. */
   port: number;
+  /** Simulated cluster: the node this listener belongs to (given to its Connections). */
+  nodeId?: number;
 }
 
 export interface BoundListener {
@@ -81,6 +83,29 @@ export class KafkaServer {
   }
 
   /**
+   * Simulated cluster, a node going down: its listeners stop accepting (clients
+   * get "connection refused") and its connections are closed at once.
+   */
+  async suspendNode(nodeId: number): Promise<void> {
+    const stopped: Promise<void>[] = [];
+    this.opts.listeners.forEach((l, i) => {
+      if (l.nodeId === nodeId && this.servers[i]) stopped.push(closeServer(this.servers[i]));
+    });
+    for (const c of [...this.open]) if (c.nodeId === nodeId) c.close('broker down');
+    await Promise.all(stopped);
+  }
+
+  /** Binds a suspended node's listeners again, on the ports they had. */
+  async resumeNode(nodeId: number): Promise<void> {
+    for (let i = 0; i < this.opts.listeners.length; i++) {
+      const l = this.opts.listeners[i]!;
+      if (l.nodeId !== nodeId || this.closing !== null || this.servers[i]?.listening) continue;
+      await this.listenOne({ ...l, port: this.bound[i]!.port });
+      this.servers[i] = this.servers.pop()!; // listenOne appended the new server
+    }
+  }
+
+  /**
    * Stops accepting, lets dispatched requests finish and flush (new requests on
    * open connections are not read), then destroys whatever is left after
    * `shutdownTimeoutMs`. Idempotent: later calls return the same promise.
@@ -140,6 +165,7 @@ export class KafkaServer {
       maxFrameSize: this.opts.maxFrameSize,
       id: this.nextId++,
       listenerName: l.name,
+      ...(l.nodeId !== undefined ? { nodeId: l.nodeId } : {}),
     });
     this.open.add(conn);
     conn.once('close', () => this.open.delete(conn));
