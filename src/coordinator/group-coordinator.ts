@@ -66,6 +66,7 @@ import { BatchView, buildRecordBatch, decodeRecords } from '../wire/record-batch
 import { ClassicGroup, type ClassicGroupHost } from './classic-group.js';
 import type { GroupLike } from './group.js';
 import { OffsetStore, type OffsetsRecord } from './offset-store.js';
+import { InternalTopic } from './internal-topic.js';
 import {
   OFFSETS_TOPIC,
   decodeOffsetsRecord,
@@ -141,7 +142,6 @@ export class GroupCoordinator {
   private readonly retained = new Map<string, { type: number; key: Buffer; value: Buffer | null }>();
   private readonly topicListeners = new Set<() => void>();
   private readonly classicHost: ClassicGroupHost;
-  private creatingTopic: Promise<void> | null = null;
   /**
    * Replay of transactional batches and transaction markers (transactional offset
    * commits, which only count once committed); set by the transaction coordinator
@@ -150,6 +150,8 @@ export class GroupCoordinator {
   transactionalReplay: ((partition: number, batch: Buffer) => void) | null = null;
   private expiryTimer: NodeJS.Timeout | null = null;
   private unloaded = false;
+
+  private internalTopic: InternalTopic | null = null;
 
   constructor(opts: GroupCoordinatorOptions) {
     this.store = opts.store;
@@ -285,23 +287,7 @@ export class GroupCoordinator {
 
   /** Creates `__consumer_offsets` if needed; resolves at once afterwards. */
   ready(): Promise<void> {
-    if (this.store.topic(OFFSETS_TOPIC)) return Promise.resolve();
-    return (this.creatingTopic ??= this.createOffsetsTopic().finally(() => {
-      this.creatingTopic = null;
-    }));
-  }
-
-  private async createOffsetsTopic(): Promise<void> {
-    try {
-      await this.store.createTopic(OFFSETS_TOPIC, {
-        numPartitions: this.config.offsetsTopicNumPartitions,
-        configs: { 'cleanup.policy': 'compact' },
-        internal: true,
-      });
-      this.log.info({ partitions: this.config.offsetsTopicNumPartitions }, `created ${OFFSETS_TOPIC}`);
-    } catch (err) {
-      if (!this.store.topic(OFFSETS_TOPIC)) throw err;
-    }
+    return (this.internalTopic ??= new InternalTopic(this.store, OFFSETS_TOPIC, () => this.config.offsetsTopicNumPartitions, this.log)).ready();
   }
 
   /** Appends the records as one batch to the group's partition of `__consumer_offsets`. */

@@ -45,6 +45,7 @@ import {
   type TxnStateId,
 } from './transactions-topic.js';
 import { PendingTxnOffsets, type ApplyOffset } from './txn-offsets.js';
+import { InternalTopic } from './internal-topic.js';
 
 const SHORT_MAX = 32767;
 /** The coordinator epoch in markers: one broker, never re-elected. */
@@ -163,10 +164,11 @@ export class TransactionCoordinator {
   private readonly clock: TxnClock;
   private readonly txns = new Map<string, TransactionMetadata>();
   private readonly byProducerId = new Map<bigint, TransactionMetadata>();
-  private creatingTopic: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly timersEnabled: boolean;
   private closed = false;
+
+  private internalTopic: InternalTopic | null = null;
 
   constructor(opts: TransactionCoordinatorOptions) {
     this.store = opts.store;
@@ -275,23 +277,7 @@ export class TransactionCoordinator {
 
   /** Creates `__transaction_state` when missing; resolves at once afterwards. */
   ready(): Promise<void> {
-    if (this.store.topic(TRANSACTION_STATE_TOPIC)) return Promise.resolve();
-    return (this.creatingTopic ??= this.createTopic().finally(() => {
-      this.creatingTopic = null;
-    }));
-  }
-
-  private async createTopic(): Promise<void> {
-    try {
-      await this.store.createTopic(TRANSACTION_STATE_TOPIC, {
-        numPartitions: this.config.topicNumPartitions,
-        configs: { 'cleanup.policy': 'compact' },
-        internal: true,
-      });
-      this.log.info(`created ${TRANSACTION_STATE_TOPIC}`);
-    } catch (err) {
-      if (!this.store.topic(TRANSACTION_STATE_TOPIC)) throw err;
-    }
+    return (this.internalTopic ??= new InternalTopic(this.store, TRANSACTION_STATE_TOPIC, () => this.config.topicNumPartitions, this.log)).ready();
   }
 
   // ---- Lookups -----------------------------------------------------------------------
