@@ -115,3 +115,191 @@ describe('simulated 3-broker cluster: metadata and placement', () => {
     }
   });
 });
+
+const MiB = 1 << 20;
+const fetchBody = (topic: string, topicId: string, partitions: number[], currentLeaderEpoch = -1) => ({
+  replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: MiB, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+  topics: [{ topic, topicId, partitions: partitions.map((partition) => ({ partition, currentLeaderEpoch, fetchOffset: 0n, lastFetchedEpoch: -1, logStartOffset: -1n, partitionMaxBytes: MiB })) }],
+  forgottenTopicsData: [], rackId: '',
+});
+const produceBody = (topic: string, partitions: number[], acks = 1) => ({
+  transactionalId: null, acks, timeoutMs: 5000,
+  topicData: [{ name: topic, partitionData: partitions.map((index) => ({ index, records: buildRecordBatch({ records: [{ key: null, value: Buffer.from(`p${index}`) }] }) })) }],
+});
+
+describe('misrouted requests', () => {
+  let topic: string;
+  let topicId: string;
+  let leaderOf: Map<number, number>;
+  let c1: RawClient;
+
+  beforeAll(async () => {
+    topic = name('route');
+    c1 = await rawTo(1);
+    const created = await c1.request(19, 7, { topics: [{ name: topic, numPartitions: 6, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(created.topics[0].errorCode).toBe(0);
+    topicId = created.topics[0].topicId;
+    leaderOf = await leaders(topic);
+  });
+
+  const ledBy = (node: number) => [...leaderOf].filter(([, l]) => l === node).map(([p]) => p);
+
+  it('partition APIs: NOT_LEADER_OR_FOLLOWER for the partitions led elsewhere, the others served (Produce, Fetch, ListOffsets, DeleteRecords, OffsetForLeaderEpoch)', async () => {
+    const all = [0, 1, 2, 3, 4, 5];
+    const mine = ledBy(1);
+    expect(mine).toHaveLength(2);
+    const produced = await c1.request(0, 9, produceBody(topic, all));
+    for (const p of produced.responses[0].partitionResponses) {
+      expect([p.index, p.errorCode]).toEqual([p.index, mine.includes(p.index) ? 0 : NOT_LEADER_OR_FOLLOWER]);
+      if (!mine.includes(p.index)) expect(p.baseOffset).toBe(-1n);
+    }
+    // Produce v10+ (KIP-951): the current leader and its endpoint come with the error.
+    const v10 = await c1.request(0, 10, produceBody(topic, all));
+    for (const p of v10.responses[0].partitionResponses) {
+      if (mine.includes(p.index)) expect(p.errorCode).toBe(0);
+      else expect(p).toMatchObject({ errorCode: NOT_LEADER_OR_FOLLOWER, currentLeader: { leaderId: leaderOf.get(p.index), leaderEpoch: 0 } });
+    }
+    expect(v10.nodeEndpoints.map((n: { nodeId: number; port: number }) => [n.nodeId, n.port]).sort()).toEqual([2, 3].map((n) => [n, broker.ports[n - 1]]));
+
+    // Each leader took the records for its partitions; nothing landed through node 1 for the others.
+    for (const node of [2, 3]) {
+      const c = await rawTo(node);
+      const res = await c.request(0, 9, produceBody(topic, ledBy(node)));
+      for (const p of res.responses[0].partitionResponses) expect(p.errorCode).toBe(0);
+    }
+    for (const p of all) expect(broker.broker.store.partition(topic, p)!.logEndOffset).toBe(mine.includes(p) ? 2n : 1n);
+
+    // Fetch v12 (currentLeader) and v16 (nodeEndpoints too), by name and by topic id.
+    for (const v of [11, 12, 16]) {
+      const f = await c1.request(1, v, fetchBody(topic, topicId, all));
+      const parts = f.responses[0].partitions as { partitionIndex: number; errorCode: number; highWatermark: bigint; currentLeader?: { leaderId: number } }[];
+      for (const p of parts) {
+        if (mine.includes(p.partitionIndex)) expect([p.partitionIndex, p.errorCode, p.highWatermark]).toEqual([p.partitionIndex, 0, 2n]);
+        else {
+          expect([p.partitionIndex, p.errorCode, p.highWatermark]).toEqual([p.partitionIndex, NOT_LEADER_OR_FOLLOWER, -1n]);
+          if (v >= 12) expect(p.currentLeader?.leaderId).toBe(leaderOf.get(p.partitionIndex));
+        }
+      }
+      expect(parts).toHaveLength(6);
+      if (v >= 16) expect(f.nodeEndpoints.map((n: { nodeId: number }) => n.nodeId).sort()).toEqual([2, 3]);
+    }
+
+    const lo = await c1.request(2, 7, { replicaId: -1, isolationLevel: 0, topics: [{ name: topic, partitions: all.map((partitionIndex) => ({ partitionIndex, currentLeaderEpoch: -1, timestamp: -1n })) }] });
+    for (const p of lo.topics[0].partitions) expect([p.partitionIndex, p.errorCode]).toEqual([p.partitionIndex, mine.includes(p.partitionIndex) ? 0 : NOT_LEADER_OR_FOLLOWER]);
+    const ofle = await c1.request(23, 4, { replicaId: -1, topics: [{ topic, partitions: all.map((partition) => ({ partition, currentLeaderEpoch: 0, leaderEpoch: 0 })) }] });
+    for (const p of ofle.topics[0].partitions) {
+      expect([p.partition, p.errorCode]).toEqual([p.partition, mine.includes(p.partition) ? 0 : NOT_LEADER_OR_FOLLOWER]);
+      if (mine.includes(p.partition)) expect(p.endOffset).toBe(2n);
+    }
+    const other = ledBy(2)[0]!;
+    const del = await c1.request(21, 2, { topics: [{ name: topic, partitions: [{ partitionIndex: other, offset: -1n }] }], timeoutMs: 5000 });
+    expect(del.topics[0].partitions[0]).toMatchObject({ partitionIndex: other, errorCode: NOT_LEADER_OR_FOLLOWER, lowWatermark: -1n });
+    expect(broker.broker.store.partition(topic, other)!.logStartOffset).toBe(0n);
+  });
+
+  it('an acks=0 produce to a node that does not lead the partition closes the connection', async () => {
+    const c = await rawTo(1);
+    const elsewhere = ledBy(3)[0]!;
+    await c.request(0, 9, produceBody(topic, [elsewhere], 0), { noResponse: true });
+    await c.waitClosed();
+  });
+
+  it('leader epochs fence clients after a move (FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH)', async () => {
+    const p = ledBy(3)[0]!;
+    const endOfEpoch0 = broker.broker.store.partition(topic, p)!.logEndOffset;
+    const moved = broker.cluster!.moveLeader(topic, p, 2);
+    expect(moved).toEqual({ leader: 2, leaderEpoch: 1 });
+    leaderOf.set(p, 2);
+    const md = await metadata(c1, topic);
+    expect(md.topics[0].partitions.find((x: { partitionIndex: number }) => x.partitionIndex === p)).toMatchObject({ leaderId: 2, leaderEpoch: 1 });
+    const c2 = await rawTo(2);
+    const stale = await c2.request(1, 12, fetchBody(topic, topicId, [p], 0));
+    expect(stale.responses[0].partitions[0].errorCode).toBe(74); // FENCED_LEADER_EPOCH
+    const future = await c2.request(1, 12, fetchBody(topic, topicId, [p], 5));
+    expect(future.responses[0].partitions[0].errorCode).toBe(75); // UNKNOWN_LEADER_EPOCH
+    const current = await c2.request(1, 12, fetchBody(topic, topicId, [p], 1));
+    expect(current.responses[0].partitions[0].errorCode).toBe(0);
+    // The old leader refuses it now; records produced under epoch 1 are stamped with it.
+    const c3 = await rawTo(3);
+    expect((await c3.request(0, 9, produceBody(topic, [p]))).responses[0].partitionResponses[0].errorCode).toBe(NOT_LEADER_OR_FOLLOWER);
+    const ok = await c2.request(0, 9, produceBody(topic, [p]));
+    expect(ok.responses[0].partitionResponses[0].errorCode).toBe(0);
+    const { batches } = broker.broker.store.partition(topic, p)!.read(ok.responses[0].partitionResponses[0].baseOffset, MiB, true);
+    expect(batches[0]!.readInt32BE(12)).toBe(1); // partitionLeaderEpoch
+    // OffsetForLeaderEpoch: epoch 0 ended where epoch 1 began.
+    const end0 = await c2.request(23, 4, { replicaId: -1, topics: [{ topic, partitions: [{ partition: p, currentLeaderEpoch: 1, leaderEpoch: 0 }] }] });
+    expect(end0.topics[0].partitions[0]).toMatchObject({ errorCode: 0, leaderEpoch: 0, endOffset: endOfEpoch0 });
+  });
+
+  it('group APIs go to the group coordinator: NOT_COORDINATOR elsewhere, FindCoordinator names the right node', async () => {
+    // Find groups coordinated by two different nodes.
+    const byNode = new Map<number, string>();
+    for (let i = 0; byNode.size < 3 && i < 200; i++) {
+      const g = name(`g${i}`);
+      const fc = await c1.request(10, 4, { keyType: 0, coordinatorKeys: [g] });
+      expect(fc.coordinators[0]).toMatchObject({ errorCode: 0 });
+      const { nodeId, port } = fc.coordinators[0];
+      expect(port).toBe(broker.ports[nodeId - 1]);
+      if (!byNode.has(nodeId)) byNode.set(nodeId, g);
+    }
+    expect([...byNode.keys()].sort()).toEqual([1, 2, 3]);
+    const g2 = byNode.get(2)!;
+    const g3 = byNode.get(3)!;
+    const fcV3 = await c1.request(10, 3, { key: g2, keyType: 0 });
+    expect(fcV3).toMatchObject({ errorCode: 0, nodeId: 2, port: broker.ports[1] });
+
+    const join = { groupId: g2, sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] };
+    expect((await c1.request(11, 5, join)).errorCode).toBe(NOT_COORDINATOR);
+    expect(broker.broker.groups.getGroup(g2)).toBeUndefined();
+    const c2 = await rawTo(2);
+    expect((await c2.request(11, 5, join)).errorCode).toBe(79); // MEMBER_ID_REQUIRED: handled by the coordinator
+    expect((await c1.request(12, 3, { groupId: g2, generationId: 1, memberId: 'x', groupInstanceId: null })).errorCode).toBe(NOT_COORDINATOR);
+    // OffsetCommit has no top-level error: every partition carries it.
+    const commit = await c1.request(8, 8, { groupId: g2, generationIdOrMemberEpoch: -1, memberId: '', groupInstanceId: null, topics: [{ name: topic, partitions: [{ partitionIndex: 0, committedOffset: 1n, committedLeaderEpoch: -1, committedMetadata: null }] }] });
+    expect(commit.topics[0].partitions[0]).toMatchObject({ partitionIndex: 0, errorCode: NOT_COORDINATOR });
+    // Batched APIs: each group answered by its own coordinator's rules.
+    const c3 = await rawTo(3);
+    const fetched = await c3.request(9, 8, { groups: [{ groupId: g2, topics: null }, { groupId: g3, topics: null }], requireStable: false });
+    expect(fetched.groups.map((g: { groupId: string; errorCode: number }) => [g.groupId, g.errorCode]).sort()).toEqual([[g2, NOT_COORDINATOR], [g3, 0]].sort());
+    const described = await c3.request(15, 5, { groups: [g2, g3], includeAuthorizedOperations: false });
+    expect(described.groups.map((g: { groupId: string; errorCode: number }) => [g.groupId, g.errorCode]).sort()).toEqual([[g2, NOT_COORDINATOR], [g3, 0]].sort());
+    // ListGroups: each node lists what it coordinates.
+    const listed = await Promise.all([1, 2, 3].map(async (n) => (await (await rawTo(n)).request(16, 4, { statesFilter: [] })).groups.map((g: { groupId: string }) => g.groupId) as string[]));
+    expect(listed[1]).toContain(g2);
+    expect(listed[0]).not.toContain(g2);
+    expect(listed[2]).not.toContain(g2);
+  });
+
+  it('transaction APIs go to the transaction coordinator', async () => {
+    let txn = '';
+    let coordinator = 0;
+    for (let i = 0; coordinator !== 2 && i < 100; i++) {
+      txn = name(`txn${i}`);
+      coordinator = (await c1.request(10, 4, { keyType: 1, coordinatorKeys: [txn] })).coordinators[0].nodeId;
+    }
+    expect(coordinator).toBe(2);
+    const init = { transactionalId: txn, transactionTimeoutMs: 60000, producerId: -1n, producerEpoch: -1 };
+    expect((await c1.request(22, 4, init)).errorCode).toBe(NOT_COORDINATOR);
+    const c2 = await rawTo(2);
+    const ok = await c2.request(22, 4, init);
+    expect(ok.errorCode).toBe(0);
+    // Without a transactional id any node answers (an idempotent producer).
+    expect((await c1.request(22, 4, { ...init, transactionalId: null })).errorCode).toBe(0);
+    const add = await c1.request(24, 3, { v3AndBelowTransactionalId: txn, v3AndBelowProducerId: ok.producerId, v3AndBelowProducerEpoch: ok.producerEpoch, v3AndBelowTopics: [{ name: topic, partitions: [0, 1] }] });
+    expect(add.resultsByTopicV3AndBelow[0].resultsByPartition.map((r: { partitionErrorCode: number }) => r.partitionErrorCode)).toEqual([NOT_COORDINATOR, NOT_COORDINATOR]);
+    const end = await c1.request(26, 3, { transactionalId: txn, producerId: ok.producerId, producerEpoch: ok.producerEpoch, committed: false });
+    expect(end.errorCode).toBe(NOT_COORDINATOR);
+  });
+
+  it('CreateTopics: a replication factor above the node count is INVALID_REPLICATION_FACTOR; manual assignments are honoured', async () => {
+    const tooMany = await c1.request(19, 7, { topics: [{ name: name('rf4'), numPartitions: 1, replicationFactor: 4, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(tooMany.topics[0].errorCode).toBe(38);
+    const manual = name('manual');
+    const res = await c1.request(19, 7, { topics: [{ name: manual, numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [3, 1] }, { partitionIndex: 1, brokerIds: [2, 3] }], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(res.topics[0]).toMatchObject({ errorCode: 0, numPartitions: 2, replicationFactor: 2 });
+    const md = await metadata(c1, manual);
+    expect(md.topics[0].partitions.map((p: { leaderId: number; replicaNodes: number[] }) => [p.leaderId, p.replicaNodes])).toEqual([[3, [3, 1]], [2, [2, 3]]]);
+    const unknown = await c1.request(19, 7, { topics: [{ name: name('bad'), numPartitions: -1, replicationFactor: -1, assignments: [{ partitionIndex: 0, brokerIds: [4] }], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(unknown.topics[0].errorCode).toBe(39); // INVALID_REPLICA_ASSIGNMENT
+  });
+});
