@@ -31,7 +31,9 @@ import type { LogStore, PartitionLog, TopicConfigs, TopicInfo } from './log/type
 import { createDispatcher } from './server/dispatch.js';
 import { SimulatedCluster, clusterLayout, type Placement } from './cluster/cluster.js';
 import { routeHandlers } from './cluster/routing.js';
+import type { Dispatch } from './server/connection.js';
 import { KafkaServer } from './server/server.js';
+import { probeInProcess, Security } from './security/index.js';
 
 export interface ApiVersionRange {
   apiKey: number;
@@ -86,12 +88,17 @@ export class Broker {
   private boundPort = 0;
   /** Version emulation, metrics, request recording and fault injection around every request (src/admin). */
   readonly hooks: RequestHooks = new RequestHooks(this);
+  /** Listeners and their protocols, TLS, SASL users, ACLs and the authorizer (src/security). */
+  readonly security: Security;
+  private dispatch: Dispatch | null = null;
 
   constructor(config: BrokerConfig, logger: Logger, handlers: readonly Handler[] = HANDLERS) {
     this.config = config;
     this.logger = logger;
     this.handlers = handlers;
     this.configs = new ConfigRegistry(config);
+    // Invalid listeners, TLS files or SASL users stop the start here, before anything is opened.
+    this.security = new Security(config, logger.child({ component: 'security' }));
     this.store = createLogStore({
       ...(config.inMemory ? { inMemory: true } : { dataDir: config.dataDir }),
       logger: logger.child({ component: 'log' }),
@@ -166,17 +173,21 @@ export class Broker {
     await this.groups.load();
     this.transactions.load();
     consumerGroups(this).load();
-    const listeners = [{ name: 'PLAINTEXT', host: this.config.host, port: this.config.port }];
+    this.security.load();
+    // With an authorizer, each handler is wrapped with its authorization rule; otherwise the table is used as it is.
+    const dispatch = (this.dispatch = createDispatcher(this, this.security.wrapHandlers(this.handlers, this)));
+    const listeners = this.security.listenerConfigs(dispatch, this.handlers);
     this.server = new KafkaServer({
       listeners: this.cluster ? this.cluster.expandListeners(listeners, clusterLayout(this.config).ports) : listeners,
-      dispatch: createDispatcher(this, this.handlers),
+      dispatch,
       logger: this.logger,
       maxInFlight: this.config.maxInFlightRequests,
       maxFrameSize: this.config.socketRequestMaxBytes,
     });
     await this.server.listen();
     this.boundPort = this.server.port;
-    this.cluster?.bind(this.server.listeners.map((l) => l.port), () => ({ host: this.advertisedHost, port: this.advertisedPort }));
+    this.security.setBound(this.server.listeners.slice(0, listeners.length).map((l) => l.port));
+    this.cluster?.bind(this.server.listeners.map((l) => l.port), (name) => this.security.advertisedFor(name)!);
     this.logger.info(
       {
         nodeId: this.nodeId,
@@ -201,14 +212,17 @@ export class Broker {
     this.logger.info('broker stopped');
   }
 
+  /** The first listener's advertised host (what the ready line and bootstrapServers name). */
   get advertisedHost(): string {
+    const adv = this.security.advertisedFor(undefined);
+    if (adv) return adv.host;
     if (this.config.advertisedHost) return this.config.advertisedHost;
     const h = this.config.host;
     return h === '0.0.0.0' || h === '::' || h === '' ? '127.0.0.1' : h;
   }
 
   get advertisedPort(): number {
-    return this.config.advertisedPort ?? this.boundPort;
+    return this.security.advertisedFor(undefined)?.port ?? this.config.advertisedPort ?? this.boundPort;
   }
 
   /** `host:port` to give clients; in a simulated cluster, every node's, comma-separated (Kafka's bootstrap.servers syntax). */
@@ -237,10 +251,11 @@ export class Broker {
     return this.server?.connections ?? new Set();
   }
 
-  /** This broker; every live node of a simulated cluster. */
-  brokerEndpoints(): NodeEndpoint[] {
-    if (this.cluster) return this.cluster.liveNodes().map((n) => ({ nodeId: n.id, host: n.host, port: n.port, rack: null }));
-    return [{ nodeId: this.nodeId, host: this.advertisedHost, port: this.advertisedPort, rack: null }];
+  /** This broker as clients of `listener` must reach it (Kafka answers with the endpoint of the listener the request came in on); every live node of a simulated cluster. */
+  brokerEndpoints(listener?: string): NodeEndpoint[] {
+    if (this.cluster) return this.cluster.liveNodes().map((n) => ({ nodeId: n.id, ...this.cluster!.endpoint(n.id, listener), rack: null }));
+    const adv = listener !== undefined ? this.security.advertisedFor(listener) : undefined;
+    return [{ nodeId: this.nodeId, host: adv?.host ?? this.advertisedHost, port: adv?.port ?? this.advertisedPort, rack: null }];
   }
 
   hasNode(id: number): boolean {
@@ -268,6 +283,16 @@ export class Broker {
 
   topicAuthorizedOperations(): number {
     return ALL_TOPIC_OPS;
+  }
+
+  /**
+   * One Metadata round trip, for readiness: over the first PLAINTEXT listener, or in-process when
+   * every listener needs TLS or SASL.
+   */
+  async readinessProbe(): Promise<void> {
+    const plain = this.security.boundListeners.find((l) => l.protocol === 'PLAINTEXT');
+    if (plain) await probeMetadata(plain.host, plain.boundPort);
+    else if (this.dispatch) await probeInProcess(this.dispatch, this.logger);
   }
 
   /** Resolves once a Metadata request has been answered (readiness). */
@@ -431,7 +456,7 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
   try {
     await applyStartupData(broker, startup);
     // One Metadata round trip over the listener: the ready line and /ready then mean "Metadata has been served".
-    await probeMetadata(config.host, broker.port).catch((err: unknown) => broker.logger.warn({ err }, 'readiness probe failed'));
+    await broker.readinessProbe().catch((err: unknown) => broker.logger.warn({ err }, 'readiness probe failed'));
     if (config.adminPort !== undefined) {
       admin = await startAdminServer(broker, { host: config.host, port: config.adminPort, reset: () => resetBroker(broker, startup) });
     }

@@ -5,7 +5,8 @@ import { DEFAULT_CONFIG } from './config/broker-config.js';
 
 export interface FlagDef {
   key: keyof BrokerConfig;
-  type: 'string' | 'int' | 'bool';
+  /** `list`: repeatable, and each value (or the env var) split on commas. */
+  type: 'string' | 'int' | 'bool' | 'list';
   help: string;
 }
 
@@ -49,13 +50,32 @@ export const FLAGS: Record<string, FlagDef> = {
   'admin-port': { key: 'adminPort', type: 'int', help: 'serve the admin HTTP API (/ready, /health, /metrics, /faults, /recording) on this port (0 = any free port)' },
   'kafka-version': { key: 'kafkaVersion', type: 'string', help: 'emulate the API versions of this Apache Kafka release (0.11, 1.0, 1.1, 2.0 … 2.8, 3.0 … 3.9, 4.0)' },
   seed: { key: 'seed', type: 'string', help: 'JSON fixtures file: topics and messages created at start-up' },
+  // Security (README "Security"): listeners, TLS, SASL, ACLs.
+  listener: { key: 'listeners', type: 'list', help: 'listener PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL://host:port (repeatable; replaces --host/--port)' },
+  'advertised-listener': { key: 'advertisedListeners', type: 'list', help: 'address clients are told for a listener, NAME://host:port (repeatable)' },
+  'ssl-key': { key: 'sslKey', type: 'string', help: 'PEM private key of the TLS listeners' },
+  'ssl-cert': { key: 'sslCert', type: 'string', help: 'PEM certificate (chain) of the TLS listeners' },
+  'ssl-ca': { key: 'sslCa', type: 'string', help: 'PEM CA bundle that client certificates must chain to (mTLS)' },
+  'ssl-client-auth': { key: 'sslClientAuth', type: 'string', help: 'client certificates on SSL listeners: required, requested or none (ssl.client.auth)' },
+  'sasl-user': { key: 'saslUsers', type: 'list', help: 'SASL user name:password (repeatable; PLAIN and SCRAM-SHA-256/512)' },
+  'sasl-users-file': { key: 'saslUsersFile', type: 'string', help: 'JSON file of SASL users (passwords or salted SCRAM credentials)' },
+  'sasl-mechanisms': { key: 'saslEnabledMechanisms', type: 'list', help: 'enabled SASL mechanisms (sasl.enabled.mechanisms) [PLAIN,SCRAM-SHA-256,SCRAM-SHA-512]' },
+  'super-users': { key: 'superUsers', type: 'list', help: 'principals allowed everything, e.g. User:admin (super.users)' },
+  authorizer: { key: 'authorizer', type: 'bool', help: 'enforce ACLs (Kafka: authorizer.class.name)' },
+  'allow-everyone-if-no-acl-found': { key: 'allowEveryoneIfNoAclFound', type: 'bool', help: 'resources without ACLs are open to everyone (allow.everyone.if.no.acl.found)' },
+  'connections-max-reauth-ms': { key: 'connectionsMaxReauthMs', type: 'int', help: 'SASL sessions expire after this long; clients re-authenticate (connections.max.reauth.ms, KIP-368)' },
 };
 
 export function envName(flag: string): string {
   return `KAFKALITE_${flag.toUpperCase().replace(/-/g, '_')}`;
 }
 
-function parseValue(flag: string, def: FlagDef, raw: string | boolean): string | number | boolean {
+function parseValue(flag: string, def: FlagDef, raw: string | boolean | string[]): string | number | boolean | string[] {
+  if (def.type === 'list') {
+    const items = Array.isArray(raw) ? raw : [String(raw)];
+    return items.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  }
+  if (Array.isArray(raw)) raw = raw[raw.length - 1]!;
   if (def.type === 'bool') {
     if (typeof raw === 'boolean') return raw;
     if (/^(true|1|yes)$/i.test(raw)) return true;
@@ -72,9 +92,9 @@ function parseValue(flag: string, def: FlagDef, raw: string | boolean): string |
 
 /** Config from env vars, then flags (flags win). Bool flags accept `--flag`, `--flag=false` and `--no-flag`. */
 export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<BrokerConfig> & { help?: boolean; version?: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
   for (const [flag, def] of Object.entries(FLAGS)) {
-    options[flag] = { type: 'string' };
+    options[flag] = def.type === 'list' ? { type: 'string', multiple: true } : { type: 'string' };
     if (def.type === 'bool') options[`no-${flag}`] = { type: 'boolean' };
   }
   // `--in-memory` alone is a bool switch: give bare bool flags the value "true".
@@ -91,7 +111,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<
     const fromEnv = env[envName(flag)];
     if (fromEnv !== undefined && fromEnv !== '') out[def.key] = parseValue(flag, def, fromEnv);
     const v = values[flag];
-    if (v !== undefined) out[def.key] = parseValue(flag, def, v as string);
+    if (v !== undefined) out[def.key] = parseValue(flag, def, v as string | string[]);
     if (values[`no-${flag}`]) out[def.key] = false;
   }
   if (values.help) out.help = true;
@@ -102,7 +122,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<
 export function usage(): string {
   const lines = ['Usage: kafkalite [options]', '', 'A Kafka-compatible broker for development and CI.', '', 'Options (each also settable as an environment variable):'];
   for (const [flag, def] of Object.entries(FLAGS)) {
-    const arg = def.type === 'bool' ? '' : def.type === 'int' ? ' <n>' : ' <value>';
+    const arg = def.type === 'bool' ? '' : def.type === 'int' ? ' <n>' : def.type === 'list' ? ' <v>…' : ' <value>';
     const dflt = DEFAULT_CONFIG[def.key];
     lines.push(`  --${(flag + arg).padEnd(26)} ${def.help}${dflt !== undefined ? ` [${String(dflt)}]` : ''}  (${envName(flag)})`);
   }

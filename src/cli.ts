@@ -7,8 +7,19 @@ import { readFileSync } from 'node:fs';
 import { createLogger, startBroker } from './broker.js';
 import { configFromArgs, usage } from './cli-args.js';
 import { DEFAULT_CONFIG } from './config/broker-config.js';
+import { genCertCommand } from './security/dev-cert.js';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'gen-cert') {
+    // Self-signed development certificates for the TLS listeners (src/security/dev-cert.ts).
+    try {
+      process.stdout.write(`${genCertCommand(process.argv.slice(3))}\n`);
+    } catch (err) {
+      process.stderr.write(`kafkalite gen-cert: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    return;
+  }
   let parsed;
   try {
     parsed = configFromArgs(process.argv.slice(2), process.env);

@@ -100,6 +100,35 @@ export interface BrokerConfig {
   kafkaVersion?: string;
   /** A fixtures file (topics and messages) loaded at start-up and restored by reset(). */
   seed?: string;
+  // ---- Security (src/security/config.ts maps these to Kafka's names) ----
+  /** Kafka's `listeners`: `PLAINTEXT|SSL|SASL_PLAINTEXT|SASL_SSL://host:port` each; unset: one PLAINTEXT listener on host:port. */
+  listeners?: string[];
+  /** Kafka's `advertised.listeners`: `NAME://host:port` for listeners whose address clients are told differs. */
+  advertisedListeners?: string[];
+  /** Kafka's `listener.security.protocol.map` (`INTERNAL:SASL_SSL,EXTERNAL:SSL`), for listener names that are not protocols. */
+  listenerSecurityProtocolMap?: string;
+  /** PEM private key, certificate chain and CA bundle (client certificates) files of the TLS listeners. */
+  sslKey?: string;
+  sslCert?: string;
+  sslCa?: string;
+  /** Passphrase of an encrypted PEM key (`ssl.key.password`). */
+  sslKeyPassword?: string;
+  /** `ssl.client.auth` of SSL listeners: `required`, `requested` or `none` (default). */
+  sslClientAuth?: 'required' | 'requested' | 'none';
+  /** `sasl.enabled.mechanisms` (default: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). */
+  saslEnabledMechanisms?: string[];
+  /** SASL users as `name:password` (salted at start-up; the passwords are not kept). */
+  saslUsers?: string[];
+  /** A JSON file of SASL users (passwords or salted SCRAM credentials). */
+  saslUsersFile?: string;
+  /** `super.users`: principals allowed everything (`User:admin`). */
+  superUsers?: string[];
+  /** Enable the ACL authorizer (Kafka: `authorizer.class.name`). */
+  authorizer?: boolean;
+  /** `allow.everyone.if.no.acl.found` (default false, as Kafka). */
+  allowEveryoneIfNoAclFound?: boolean;
+  /** `connections.max.reauth.ms`: SASL sessions expire after this long and clients re-authenticate (KIP-368); 0 = never. */
+  connectionsMaxReauthMs?: number;
 }
 
 export const DEFAULT_CONFIG: BrokerConfig = {

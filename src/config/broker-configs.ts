@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { BrokerConfig } from './broker-config.js';
 import { DEFAULT_CONFIG } from './broker-config.js';
 import { TOPIC_CONFIGS, checkType, type ConfigType } from './topic-configs.js';
+import { securityConfigDefs, securityPropertiesFromSettings, securitySettingsFromProperties } from '../security/config.js';
 
 export type BrokerConfigType = ConfigType | 'password' | 'short' | 'class';
 
@@ -146,6 +147,8 @@ function catalog(): BrokerConfigDef[] {
     b('ssl.key.password', 'password', null, 'per-broker', 'The password of the private key in the key store file or the PEM key specified in ssl.keystore.key.'),
     b('ssl.keystore.password', 'password', null, 'per-broker', 'The store password for the key store file.'),
     b('ssl.truststore.password', 'password', null, 'per-broker', 'The password for the trust store file.'),
+    // Listeners' security, SASL users and the ACL authorizer (src/security/config.ts).
+    ...securityConfigDefs(),
   ];
 }
 
@@ -285,6 +288,7 @@ export function settingsFromProperties(props: Readonly<Record<string, string>>):
   if (retention !== undefined) out.logRetentionMs = retention;
   const roll = ms(brokerConfigSynonyms('log.roll.ms'));
   if (roll !== undefined) out.logRollMs = roll;
+  Object.assign(out, securitySettingsFromProperties(props));
   return out as Partial<BrokerConfig>;
 }
 
@@ -302,5 +306,6 @@ export function propertiesFromSettings(settings: Partial<BrokerConfig>): Record<
   if (settings.advertisedHost !== undefined || settings.advertisedPort !== undefined) {
     out['advertised.listeners'] = `PLAINTEXT://${settings.advertisedHost ?? settings.host ?? DEFAULT_CONFIG.host}:${settings.advertisedPort ?? settings.port ?? DEFAULT_CONFIG.port}`;
   }
+  Object.assign(out, securityPropertiesFromSettings(settings));
   return out;
 }

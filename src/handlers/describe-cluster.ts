@@ -33,7 +33,7 @@ export const describeCluster = defineHandler(DescribeClusterRequest, DescribeClu
     endpointType: EndpointType.BROKER,
     clusterId: broker.clusterId,
     controllerId: broker.controllerId,
-    brokers: broker.brokerEndpoints().map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
+    brokers: broker.brokerEndpoints(ctx.listener).map((b) => ({ brokerId: b.nodeId, host: b.host, port: b.port, rack: b.rack })),
     clusterAuthorizedOperations: req.includeClusterAuthorizedOperations ? broker.clusterAuthorizedOperations() : AUTH_OPS_UNKNOWN,
   };
 });

@@ -41,12 +41,12 @@ export const findCoordinator = defineHandler(FindCoordinatorRequest, FindCoordin
       errorMessage = 'The coordinator is not available.';
     }
   }
-  const node = broker.brokerEndpoints()[0]!;
+  const node = broker.brokerEndpoints(ctx.listener)[0]!;
   const ok = errorCode === ErrorCode.NONE;
   const internalTopic = req.keyType === GROUP ? OFFSETS_TOPIC : TRANSACTION_STATE_TOPIC;
   const answer = (key: string) => {
     // A simulated cluster: the leader of the internal topic's partition the key hashes to (none while it is offline).
-    const at = ok && broker.cluster ? broker.cluster.coordinatorEndpoint(internalTopic, key) : node;
+    const at = ok && broker.cluster ? broker.cluster.coordinatorEndpoint(internalTopic, key, ctx.listener) : node;
     if (ok && at === null) return { key, nodeId: -1, host: '', port: -1, errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, errorMessage: 'The coordinator is not available.' };
     return { key, nodeId: ok ? at!.nodeId : -1, host: ok ? at!.host : '', port: ok ? at!.port : -1, errorCode, errorMessage };
   };

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Broker } from '../broker.js';
+import type { Session } from '../security/session.js';
 import { registerApi } from '../wire/codecs.js';
 import type { DecodedMessage, InputMessage, MessageSchema } from '../wire/schema.js';
 
@@ -17,6 +18,10 @@ export interface RequestContext {
   /** Simulated cluster: the node the request was sent to (leaders and coordinators are checked against it); undefined: no routing. */
   readonly nodeId?: number | undefined;
   readonly log: Logger;
+  /** Name of the listener the request came in on (Metadata advertises that listener's address). */
+  readonly listener?: string | undefined;
+  /** Principal, client address and SASL state of the connection (src/security); absent on the default PLAINTEXT path. */
+  readonly session?: Session | undefined;
 }
 
 export type HandlerResult<T> = T | null | Promise<T | null>;

@@ -3,6 +3,13 @@
  * and the README's API table are derived from it.
  */
 import { addOffsetsToTxn } from './add-offsets-to-txn.js';
+import { alterUserScramCredentials } from './alter-user-scram-credentials.js';
+import { createAcls } from './create-acls.js';
+import { deleteAcls } from './delete-acls.js';
+import { describeAcls } from './describe-acls.js';
+import { describeUserScramCredentials } from './describe-user-scram-credentials.js';
+import { saslAuthenticate } from './sasl-authenticate.js';
+import { saslHandshake } from './sasl-handshake.js';
 import { addPartitionsToTxn } from './add-partitions-to-txn.js';
 import { alterConfigs } from './alter-configs.js';
 import { alterPartitionReassignments } from './alter-partition-reassignments.js';
@@ -89,6 +96,14 @@ export const HANDLERS: readonly Handler[] = [
   electLeaders,
   alterPartitionReassignments,
   listPartitionReassignments,
+  // Security: SASL authentication, SCRAM credentials, ACLs (src/security).
+  saslHandshake,
+  saslAuthenticate,
+  describeUserScramCredentials,
+  alterUserScramCredentials,
+  createAcls,
+  describeAcls,
+  deleteAcls,
 ].sort((a, b) => a.apiKey - b.apiKey);
 
 export type { Handler, RequestContext } from './handler.js';

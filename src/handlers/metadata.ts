@@ -46,7 +46,7 @@ export const metadata = defineHandler(MetadataRequest, MetadataResponse, { min: 
   broker.markMetadataServed();
   return {
     throttleTimeMs: 0,
-    brokers: broker.brokerEndpoints(),
+    brokers: broker.brokerEndpoints(ctx.listener),
     clusterId: broker.clusterId,
     controllerId: broker.controllerId,
     topics,

@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { pino, type Logger } from 'pino';
+import type { Session } from '../security/session.js';
 import { Reader } from '../wire/reader.js';
 import { ProtocolError } from './errors.js';
 import { DEFAULT_MAX_FRAME_SIZE, Framer } from './framer.js';
@@ -72,6 +73,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly log: Logger;
   /** Number of frames dispatched so far. */
   requests = 0;
+  /** Principal, client address and SASL state (src/security); undefined on the default PLAINTEXT path. */
+  session: Session | undefined = undefined;
 
   private readonly dispatchFn: Dispatch;
   private readonly maxInFlight: number;
@@ -88,6 +91,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private draining = false;
   /** socket.end() has been called. */
   private ending = false;
+  /** Why the connection ends once its dispatched requests are answered (closeAfterResponses). */
+  private endReason: string | null = null;
 
   constructor(
     readonly socket: Duplex,
@@ -170,6 +175,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.pump();
     }
     return done;
+  }
+
+  /**
+   * Answers the requests dispatched so far (the one being handled included),
+   * then closes; nothing more is read. For errors Kafka answers and then
+   * disconnects on (failed SASL authentication, unsupported mechanism).
+   */
+  closeAfterResponses(reason: string): void {
+    if (this.closeReason !== null || this.draining) return;
+    this.endReason = reason;
+    this.draining = true;
+    this.framer.reset();
+    this.pump();
   }
 
   private onData(chunk: Buffer): void {
@@ -310,7 +328,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private end(): void {
     if (this.ending) return;
     this.ending = true;
-    const reason = this.draining ? 'server shutdown' : 'peer closed';
+    const reason = this.endReason ?? (this.draining ? 'server shutdown' : 'peer closed');
     // 'finish' = all our bytes were handed to the OS; nothing more to wait for.
     this.socket.once('finish', () => this.close(reason));
     this.socket.end();

@@ -6,6 +6,7 @@
  * then FIN still gets its responses (Connection ends our side afterwards).
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { Connection, defaultLogger, type Dispatch } from './connection.js';
 
@@ -17,6 +18,12 @@ export interface ListenerConfig {
   port: number;
   /** Simulated cluster: the node this listener belongs to (given to its Connections). */
   nodeId?: number;
+  /** Speak TLS (SSL/SASL_SSL listeners): connections are accepted once the handshake is done. */
+  tls?: TlsOptions;
+  /** This listener's dispatcher, instead of the server's (SASL listeners gate requests until authenticated). */
+  dispatch?: Dispatch;
+  /** Called for each new connection before it reads anything (security session); returning false closes it. */
+  onConnection?: (conn: Connection, socket: Socket) => boolean | void;
 }
 
 export interface BoundListener {
@@ -134,7 +141,16 @@ export class KafkaServer {
   }
 
   private listenOne(l: ListenerConfig): Promise<BoundListener> {
-    const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, l));
+    const server = l.tls
+      ? createTlsServer({ ...l.tls, allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, l))
+      : createServer({ allowHalfOpen: true, noDelay: true }, (socket) => this.accept(socket, l));
+    if (l.tls) {
+      // A plaintext client on a TLS port, a failed or timed-out handshake: that socket is dropped, the listener goes on.
+      server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+        this.log.info({ listener: l.name, remote: socket.remoteAddress, code: err.code, err: err.message }, 'TLS handshake failed');
+        socket.destroy();
+      });
+    }
     this.servers.push(server);
     return new Promise<BoundListener>((resolve, reject) => {
       const onError = (err: Error): void => reject(err);
@@ -159,7 +175,7 @@ export class KafkaServer {
     // Kafka responses are small and latency-bound; Nagle would add up to 40 ms per round trip.
     socket.setNoDelay(true);
     const conn = new Connection(socket, {
-      dispatch: this.opts.dispatch,
+      dispatch: l.dispatch ?? this.opts.dispatch,
       logger: this.log,
       maxInFlight: this.opts.maxInFlight,
       maxFrameSize: this.opts.maxFrameSize,
@@ -169,6 +185,7 @@ export class KafkaServer {
     });
     this.open.add(conn);
     conn.once('close', () => this.open.delete(conn));
+    if (l.onConnection && l.onConnection(conn, socket) === false) conn.close('refused by listener');
   }
 }
 

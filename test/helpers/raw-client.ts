@@ -23,6 +23,11 @@ export class RawClient {
     socket.on('error', () => {});
   }
 
+  /** A client over a socket that is already connected (e.g. a TLS socket after its handshake). */
+  static over(socket: Socket): RawClient {
+    return new RawClient(socket);
+  }
+
   static connect(port: number, host = '127.0.0.1'): Promise<RawClient> {
     return new Promise((resolve, reject) => {
       const s = connect({ port, host }, () => resolve(new RawClient(s)));

@@ -1,0 +1,181 @@
+/**
+ * Security settings: the BrokerConfig fields (flags, startBroker options), the
+ * Kafka-named properties of a config file that set them, and their
+ * validation with the defaults applied.
+ *
+ * | setting | property | flag |
+ * |---|---|---|
+ * | listeners | `listeners` | `--listener` (repeatable) |
+ * | advertisedListeners | `advertised.listeners` | `--advertised-listener` |
+ * | listenerSecurityProtocolMap | `listener.security.protocol.map` | |
+ * | sslKey, sslCert | `ssl.keystore.location` (PEM with key and chain, `ssl.keystore.type=PEM`) | `--ssl-key`, `--ssl-cert` |
+ * | sslCa | `ssl.truststore.location` (PEM) | `--ssl-ca` |
+ * | sslKeyPassword | `ssl.key.password` | |
+ * | sslClientAuth | `ssl.client.auth` | `--ssl-client-auth` |
+ * | saslEnabledMechanisms | `sasl.enabled.mechanisms` | `--sasl-mechanisms` |
+ * | saslUsers | `sasl.users` (kafkalite: `alice:secret,bob:pw`) | `--sasl-user` |
+ * | saslUsersFile | `sasl.users.file` (kafkalite) | `--sasl-users-file` |
+ * | superUsers | `super.users` (`User:a;User:b`) | `--super-users` |
+ * | authorizer | `authorizer.class.name` (any non-empty value) | `--authorizer` |
+ * | allowEveryoneIfNoAclFound | `allow.everyone.if.no.acl.found` | `--allow-everyone-if-no-acl-found` |
+ * | connectionsMaxReauthMs | `connections.max.reauth.ms` | `--connections-max-reauth-ms` |
+ */
+import type { BrokerConfig } from '../config/broker-config.js';
+import type { BrokerConfigDef } from '../config/broker-configs.js';
+import { parseAdvertisedListeners, parseListeners, splitList, type Endpoint, type ListenerSpec } from './listeners.js';
+import { parseClientAuth, type ClientAuth } from './tls.js';
+
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
+/** Broker configs of the security features, for the DescribeConfigs catalog (all read-only: they apply at start-up). */
+export function securityConfigDefs(): BrokerConfigDef[] {
+  const d = (name: string, type: BrokerConfigDef['type'], defaultValue: string | null, doc: string): BrokerConfigDef => ({ name, type, defaultValue, mode: 'read-only', doc });
+  return [
+    d('listener.security.protocol.map', 'string', 'SASL_SSL:SASL_SSL,PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT', 'Map between listener names and security protocols.'),
+    d('ssl.keystore.location', 'string', null, 'The location of the key store file (PEM: the private key and the certificate chain).'),
+    d('ssl.keystore.type', 'string', 'JKS', 'The file format of the key store file (kafkalite reads PEM only).'),
+    d('ssl.truststore.location', 'string', null, 'The location of the trust store file (PEM certificates).'),
+    d('ssl.truststore.type', 'string', 'JKS', 'The file format of the trust store file (kafkalite reads PEM only).'),
+    d('ssl.client.auth', 'string', 'none', 'Configures kafka broker to request client authentication: required, requested or none.'),
+    d('sasl.enabled.mechanisms', 'list', SASL_MECHANISMS.join(','), 'The list of SASL mechanisms enabled in the Kafka server.'),
+    d('sasl.users', 'password', null, 'kafkalite: SASL users as name:password pairs, comma-separated (salted at start-up).'),
+    d('sasl.users.file', 'string', null, 'kafkalite: a JSON file of SASL users (passwords or salted SCRAM credentials).'),
+    d('super.users', 'string', '', 'List of users that will have super user access to all resources, semicolon-separated (User:alice;User:bob).'),
+    d('authorizer.class.name', 'string', '', 'The fully qualified name of a class that implements the Authorizer interface; kafkalite enables its ACL authorizer for any non-empty value.'),
+    d('allow.everyone.if.no.acl.found', 'boolean', 'false', 'When set to true, if a resource has no associated ACLs, any principal is allowed to access it.'),
+    d('connections.max.reauth.ms', 'long', '0', 'When explicitly set to a positive number, SASL sessions expire after this long and clients must re-authenticate (KIP-368).'),
+  ];
+}
+
+/** Typed settings from Kafka-named properties (a config file). */
+export function securitySettingsFromProperties(props: Readonly<Record<string, string>>): Partial<BrokerConfig> {
+  const out: Partial<BrokerConfig> = {};
+  const get = (k: string): string | undefined => {
+    const v = props[k];
+    return v === undefined ? undefined : v.trim();
+  };
+  // One PLAINTEXT listener is what host/port (and advertisedHost/advertisedPort) already say: no listener list then.
+  const onlyPlaintext = (list: string[]): boolean => list.length === 1 && /^PLAINTEXT:\/\//i.test(list[0]!);
+  const listeners = get('listeners');
+  if (listeners !== undefined && !onlyPlaintext(splitList(listeners))) out.listeners = splitList(listeners);
+  const advertised = get('advertised.listeners');
+  if (advertised !== undefined && !onlyPlaintext(splitList(advertised))) out.advertisedListeners = splitList(advertised);
+  const map = get('listener.security.protocol.map');
+  if (map !== undefined) out.listenerSecurityProtocolMap = map;
+  for (const [k, what] of [
+    ['ssl.keystore.type', 'key store'],
+    ['ssl.truststore.type', 'trust store'],
+  ] as const) {
+    const t = get(k);
+    if (t !== undefined && t.toUpperCase() !== 'PEM') throw new Error(`Invalid value ${t} for configuration ${k}: kafkalite reads PEM ${what}s only (ssl.keystore.type=PEM)`);
+  }
+  const keystore = get('ssl.keystore.location');
+  if (keystore !== undefined) {
+    out.sslKey = keystore;
+    out.sslCert = keystore;
+  }
+  const truststore = get('ssl.truststore.location');
+  if (truststore !== undefined) out.sslCa = truststore;
+  const keyPassword = get('ssl.key.password');
+  if (keyPassword !== undefined) out.sslKeyPassword = keyPassword;
+  const clientAuth = get('ssl.client.auth');
+  if (clientAuth !== undefined) out.sslClientAuth = parseClientAuth(clientAuth);
+  const mechanisms = get('sasl.enabled.mechanisms');
+  if (mechanisms !== undefined) out.saslEnabledMechanisms = splitList(mechanisms);
+  const users = props['sasl.users'];
+  if (users !== undefined) out.saslUsers = splitList(users);
+  const usersFile = get('sasl.users.file');
+  if (usersFile !== undefined) out.saslUsersFile = usersFile;
+  const superUsers = get('super.users');
+  if (superUsers !== undefined) out.superUsers = splitPrincipals(superUsers);
+  const authorizer = get('authorizer.class.name');
+  if (authorizer !== undefined) out.authorizer = authorizer !== '';
+  const everyone = get('allow.everyone.if.no.acl.found');
+  if (everyone !== undefined) out.allowEveryoneIfNoAclFound = everyone.toLowerCase() === 'true';
+  const reauth = get('connections.max.reauth.ms');
+  if (reauth !== undefined) out.connectionsMaxReauthMs = Number(reauth);
+  return out;
+}
+
+/** Kafka-named properties for typed settings given as flags/options (DescribeConfigs reports them as static). */
+export function securityPropertiesFromSettings(s: Partial<BrokerConfig>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (s.listeners !== undefined) out.listeners = s.listeners.join(',');
+  if (s.advertisedListeners !== undefined) out['advertised.listeners'] = s.advertisedListeners.join(',');
+  if (s.listenerSecurityProtocolMap !== undefined) out['listener.security.protocol.map'] = s.listenerSecurityProtocolMap;
+  if (s.sslCert !== undefined) out['ssl.keystore.location'] = s.sslCert;
+  if (s.sslCa !== undefined) out['ssl.truststore.location'] = s.sslCa;
+  if (s.sslClientAuth !== undefined) out['ssl.client.auth'] = s.sslClientAuth;
+  if (s.saslEnabledMechanisms !== undefined) out['sasl.enabled.mechanisms'] = s.saslEnabledMechanisms.join(',');
+  if (s.saslUsers !== undefined) out['sasl.users'] = s.saslUsers.map((u) => u.replace(/:.*/s, ':[hidden]')).join(',');
+  if (s.saslUsersFile !== undefined) out['sasl.users.file'] = s.saslUsersFile;
+  if (s.superUsers !== undefined) out['super.users'] = s.superUsers.join(';');
+  if (s.authorizer !== undefined) out['authorizer.class.name'] = s.authorizer ? 'org.apache.kafka.metadata.authorizer.StandardAuthorizer' : '';
+  if (s.allowEveryoneIfNoAclFound !== undefined) out['allow.everyone.if.no.acl.found'] = String(s.allowEveryoneIfNoAclFound);
+  if (s.connectionsMaxReauthMs !== undefined) out['connections.max.reauth.ms'] = String(s.connectionsMaxReauthMs);
+  return out;
+}
+
+/** `User:a;User:b` or `User:a,User:b`. */
+export function splitPrincipals(value: string | readonly string[]): string[] {
+  const items = typeof value === 'string' ? [value] : value;
+  const out = items.flatMap((v) => v.split(/[;,]/)).map((s) => s.trim()).filter(Boolean);
+  for (const p of out) if (!p.includes(':')) throw new Error(`super.users: '${p}' is not a principal (expected Type:name, e.g. User:admin)`);
+  return out;
+}
+
+/** Security settings with defaults applied and everything validated. */
+export interface ResolvedSecurity {
+  listeners: ListenerSpec[];
+  /** Explicitly advertised addresses, by listener name. */
+  advertised: Map<string, Endpoint>;
+  tls: { keyFile: string; certFile: string; caFile?: string; keyPassword?: string; clientAuth: ClientAuth } | null;
+  mechanisms: string[];
+  saslUsers: string[];
+  saslUsersFile: string | undefined;
+  superUsers: string[];
+  authorizer: boolean;
+  allowEveryoneIfNoAclFound: boolean;
+  reauthMs: number;
+}
+
+export function resolveSecurity(c: BrokerConfig): ResolvedSecurity {
+  const listeners = c.listeners !== undefined && c.listeners.length > 0 ? parseListeners(c.listeners, c.listenerSecurityProtocolMap) : [{ name: 'PLAINTEXT', protocol: 'PLAINTEXT' as const, host: c.host, port: c.port }];
+  const advertised = parseAdvertisedListeners(c.advertisedListeners, listeners);
+  // --advertised-host/--advertised-port describe the first listener unless it has an advertised.listeners entry.
+  const first = listeners[0]!;
+  if (!advertised.has(first.name) && (c.advertisedHost !== undefined || c.advertisedPort !== undefined) && c.advertisedListeners === undefined) {
+    advertised.set(first.name, { host: c.advertisedHost ?? '', port: c.advertisedPort ?? -1 });
+  }
+  const needsTls = listeners.some((l) => l.protocol === 'SSL' || l.protocol === 'SASL_SSL');
+  let tls: ResolvedSecurity['tls'] = null;
+  if (needsTls) {
+    if (!c.sslKey || !c.sslCert) throw new Error(`listener ${listeners.find((l) => l.protocol === 'SSL' || l.protocol === 'SASL_SSL')!.name} uses TLS: give a PEM key and certificate (--ssl-key, --ssl-cert; config: ssl.keystore.location with ssl.keystore.type=PEM)`);
+    tls = {
+      keyFile: c.sslKey,
+      certFile: c.sslCert,
+      clientAuth: parseClientAuth(c.sslClientAuth),
+      ...(c.sslCa ? { caFile: c.sslCa } : {}),
+      ...(c.sslKeyPassword !== undefined ? { keyPassword: c.sslKeyPassword } : {}),
+    };
+  }
+  const mechanisms = (c.saslEnabledMechanisms ?? [...SASL_MECHANISMS]).map((m) => m.trim().toUpperCase()).filter(Boolean);
+  for (const m of mechanisms) {
+    if (!(SASL_MECHANISMS as readonly string[]).includes(m)) throw new Error(`sasl.enabled.mechanisms: ${m} is not supported (kafkalite supports ${SASL_MECHANISMS.join(', ')})`);
+  }
+  if (listeners.some((l) => l.protocol === 'SASL_PLAINTEXT' || l.protocol === 'SASL_SSL') && mechanisms.length === 0) throw new Error('sasl.enabled.mechanisms: a SASL listener needs at least one mechanism');
+  const reauthMs = c.connectionsMaxReauthMs ?? 0;
+  if (!Number.isInteger(reauthMs) || reauthMs < 0) throw new Error(`Invalid value ${reauthMs} for configuration connections.max.reauth.ms: must be a non-negative integer`);
+  return {
+    listeners,
+    advertised,
+    tls,
+    mechanisms,
+    saslUsers: c.saslUsers ?? [],
+    saslUsersFile: c.saslUsersFile,
+    superUsers: c.superUsers ? splitPrincipals(c.superUsers) : [],
+    authorizer: c.authorizer ?? false,
+    allowEveryoneIfNoAclFound: c.allowEveryoneIfNoAclFound ?? false,
+    reauthMs,
+  };
+}

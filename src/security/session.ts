@@ -1,0 +1,182 @@
+/**
+ * Per-connection security state: listener, client address, principal and, on
+ * SASL listeners, the authentication exchange of Kafka's
+ * SaslServerAuthenticator:
+ *
+ *   handshake ──SaslHandshake v1──▶ authenticate ──SaslAuthenticate…──▶ complete
+ *       │                                 ▲                                │
+ *       └──SaslHandshake v0──▶ raw tokens ┘        KIP-368: SaslHandshake ─┘ (re-authentication)
+ *
+ * Before `complete`, only ApiVersions and SaslHandshake (then only
+ * SaslAuthenticate, or raw size-prefixed SASL tokens after a v0 handshake)
+ * are served; see `saslGate`. A failed authentication is answered with
+ * SASL_AUTHENTICATION_FAILED and the connection is then closed. With
+ * `connections.max.reauth.ms`, a session expires: the client must
+ * re-authenticate on the same connection (same mechanism, same principal)
+ * before then, or the broker closes the connection at its next request.
+ */
+import type { Connection } from '../server/connection.js';
+import { ErrorCode } from '../wire/error-codes.js';
+import type { SecurityProtocol } from './listeners.js';
+import { PlainServer } from './sasl/plain.js';
+import { SaslAuthenticationError, scramMechanism, ScramServer, type SaslServer } from './sasl/scram.js';
+import { ANONYMOUS } from './tls.js';
+import type { CredentialStore } from './credentials.js';
+
+/** Kafka's KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS. */
+const MIN_REAUTH_INTERVAL_MS = 1000;
+
+export interface SaslSettings {
+  /** `sasl.enabled.mechanisms`, in the order the handshake lists them. */
+  mechanisms: readonly string[];
+  credentials: CredentialStore;
+  /** `connections.max.reauth.ms` (0: sessions never expire). */
+  reauthMs: number;
+  /** SCRAM: the client-final nonce must equal the server's (Kafka 4.x) rather than end with it (Kafka 3.8.1–3.9, lets librdkafka < 2.6.1 in). */
+  strictScramNonce?: boolean;
+}
+
+export type SaslPhase = 'handshake' | 'authenticate' | 'raw' | 'complete' | 'bad-mechanism' | 'failed';
+
+export interface SaslAuthenticateResult {
+  errorCode: number;
+  errorMessage: string | null;
+  authBytes: Buffer;
+  sessionLifetimeMs: bigint;
+}
+
+export class SaslExchange {
+  phase: SaslPhase = 'handshake';
+  mechanism: string | null = null;
+  /** When the session must have been re-authenticated (Date.now() ms), or null. */
+  expiresAt: number | null = null;
+  private server: SaslServer | null = null;
+  private reauth: { mechanism: string; principal: string } | null = null;
+  private lastReauthStart = 0;
+
+  constructor(
+    private readonly session: Session,
+    readonly settings: SaslSettings,
+  ) {}
+
+  get reauthenticating(): boolean {
+    return this.reauth !== null;
+  }
+
+  expired(now = Date.now()): boolean {
+    return this.expiresAt !== null && now > this.expiresAt;
+  }
+
+  /** SaslHandshake: picks the mechanism. The caller closes the connection after answering when `close` is set. */
+  handshake(mechanism: string, version: number): { errorCode: number; mechanisms: string[]; close: boolean } {
+    const mechanisms = [...this.settings.mechanisms];
+    if (this.phase === 'complete') {
+      // KIP-368: only when sessions expire, and not more than once a second; otherwise KafkaApis' answer.
+      const now = Date.now();
+      if (this.expiresAt === null || now - this.lastReauthStart < MIN_REAUTH_INTERVAL_MS) return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [], close: false };
+      this.lastReauthStart = now;
+      this.reauth = { mechanism: this.mechanism!, principal: this.session.principal };
+    } else if (this.phase !== 'handshake') {
+      return { errorCode: ErrorCode.ILLEGAL_SASL_STATE, mechanisms: [], close: true };
+    }
+    if (!mechanisms.includes(mechanism)) {
+      this.phase = 'failed';
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms, close: true };
+    }
+    if (this.reauth !== null && this.reauth.mechanism !== mechanism) {
+      // Kafka answers the handshake, then fails the next token (REAUTH_BAD_MECHANISM).
+      this.phase = 'bad-mechanism';
+      return { errorCode: ErrorCode.NONE, mechanisms, close: false };
+    }
+    this.server = this.createServer(mechanism);
+    this.mechanism = mechanism;
+    this.phase = version === 0 ? 'raw' : 'authenticate';
+    return { errorCode: ErrorCode.NONE, mechanisms, close: false };
+  }
+
+  /** SaslAuthenticate (phase `authenticate`). A failure result means: answer, then close. */
+  async authenticate(token: Buffer): Promise<SaslAuthenticateResult> {
+    const ok = (authBytes: Buffer, sessionLifetimeMs = 0n): SaslAuthenticateResult => ({ errorCode: ErrorCode.NONE, errorMessage: null, authBytes, sessionLifetimeMs });
+    try {
+      const bytes = await this.evaluate(token);
+      if (this.phase !== 'complete') return ok(bytes);
+      return ok(bytes, BigInt(this.settings.reauthMs > 0 ? this.settings.reauthMs : 0));
+    } catch (err) {
+      this.phase = 'failed';
+      const message = err instanceof SaslAuthenticationError ? err.message : 'Authentication failed';
+      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: message, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
+    }
+  }
+
+  /** A raw SASL token (after SaslHandshake v0): the response token, or null when authentication failed (close, no answer). */
+  async rawToken(token: Buffer): Promise<Buffer | null> {
+    try {
+      return await this.evaluate(token);
+    } catch {
+      this.phase = 'failed';
+      return null;
+    }
+  }
+
+  private async evaluate(token: Buffer): Promise<Buffer> {
+    const server = this.server!;
+    const response = await server.evaluate(token);
+    if (server.complete) {
+      const principal = `User:${server.authorizationId!}`;
+      if (this.reauth !== null && this.reauth.principal !== principal) {
+        const [fromType, fromName] = splitPrincipal(this.reauth.principal);
+        const [toType, toName] = splitPrincipal(principal);
+        throw new SaslAuthenticationError(`Cannot change principals during re-authentication from ${fromType}.${fromName}: ${toType}.${toName}`);
+      }
+      this.session.principal = principal;
+      this.reauth = null;
+      this.server = null;
+      this.phase = 'complete';
+      this.expiresAt = this.settings.reauthMs > 0 ? Date.now() + this.settings.reauthMs : null;
+    }
+    return response;
+  }
+
+  private createServer(mechanism: string): SaslServer {
+    const creds = this.settings.credentials;
+    if (mechanism === 'PLAIN') return new PlainServer((user, password) => creds.checkPassword(user, password));
+    const m = scramMechanism(mechanism);
+    if (!m) throw new Error(`no SASL server for ${mechanism}`);
+    return new ScramServer(m, (user, mech) => creds.get(user, mech), { strictNonce: this.settings.strictScramNonce ?? false });
+  }
+}
+
+function splitPrincipal(p: string): [string, string] {
+  const i = p.indexOf(':');
+  return [p.slice(0, i), p.slice(i + 1)];
+}
+
+export class Session {
+  /** `User:ANONYMOUS` until authenticated (SASL), or from the client certificate (SSL). */
+  principal: string;
+  /** The SASL exchange on SASL listeners; null elsewhere. */
+  readonly sasl: SaslExchange | null;
+
+  constructor(
+    readonly listener: string,
+    readonly protocol: SecurityProtocol,
+    /** Client IP address, as ACL hosts name it (IPv4-mapped IPv6 addresses unwrapped). */
+    readonly clientHost: string,
+    readonly connection: Connection,
+    sasl: SaslSettings | null,
+    principal: string = ANONYMOUS,
+  ) {
+    this.principal = principal;
+    this.sasl = sasl === null ? null : new SaslExchange(this, sasl);
+  }
+
+  get authenticated(): boolean {
+    return this.sasl === null || this.sasl.phase === 'complete';
+  }
+}
+
+/** `::ffff:10.0.0.1` → `10.0.0.1`. */
+export function normalizeHost(address: string | undefined): string {
+  if (address === undefined) return '';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
+}
