@@ -14,6 +14,7 @@ import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kcat, kcatAvailable, runKcat } from '../helpers/kcat.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { connectTls, devCerts, listenerPort, opensslAvailable, saslClient, type SaslLogin } from '../helpers/sasl.js';
+import { ensureBuilt, spawnBroker, type SpawnedBroker } from '../helpers/spawn-broker.js';
 
 const { Kafka, logLevel } = kafkajs;
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
@@ -209,6 +210,44 @@ describe.skipIf(!opensslAvailable)('SASL and TLS with real clients', () => {
         }
       });
     }
+  });
+});
+
+describe('CLI', () => {
+  let dir: string;
+  let child: SpawnedBroker | undefined;
+  beforeAll(() => {
+    ensureBuilt();
+    dir = mkdtempSync(join(tmpdir(), 'kafkalite-cli-sec-'));
+  });
+  afterAll(async () => {
+    await child?.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a SASL-only broker from a server.properties file is ready (readiness without a PLAINTEXT listener) and serves SCRAM clients', async () => {
+    const props = join(dir, 'server.properties');
+    writeFileSync(
+      props,
+      ['listeners=SASL_PLAINTEXT://127.0.0.1:0', 'sasl.enabled.mechanisms=SCRAM-SHA-512', 'sasl.users=alice:alice-secret', 'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'super.users=User:alice', ''].join('\n'),
+    );
+    child = await spawnBroker({ dataDir: join(dir, 'data'), args: ['--config', props] });
+    const kafka = new Kafka({ brokers: [child.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 1 }, sasl: { mechanism: 'scram-sha-512', username: 'alice', password: 'alice-secret' } });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: 'cli-topic' }] });
+    expect(await admin.listTopics()).toContain('cli-topic');
+    await admin.disconnect();
+    // Only SCRAM-SHA-512 is enabled.
+    const plainClient = new Kafka({ brokers: [child.bootstrap], logLevel: logLevel.NOTHING, retry: { retries: 0 }, sasl: { mechanism: 'plain', username: 'alice', password: 'alice-secret' } }).admin();
+    await expect(plainClient.connect()).rejects.toThrow();
+    await plainClient.disconnect();
+    await child.kill('SIGTERM');
+    child = undefined;
+  });
+
+  it('an invalid security setting stops the start with a message', async () => {
+    await expect(spawnBroker({ dataDir: join(dir, 'data2'), args: ['--listener', 'SSL://127.0.0.1:0'], readyTimeoutMs: 10_000 })).rejects.toThrow(/--ssl-key/);
   });
 });
 
