@@ -5,9 +5,11 @@ import { DEFAULT_CONFIG } from './config/broker-config.js';
 
 export interface FlagDef {
   key: keyof BrokerConfig;
-  /** `list`: repeatable, and each value (or the env var) split on commas. */
+  /** `list`: repeatable, and each value (or the env var) split on commas (or `split`). */
   type: 'string' | 'int' | 'bool' | 'list';
   help: string;
+  /** Separator of list values (default `,`). */
+  split?: string;
 }
 
 // Flag name → config key. Each flag also reads KAFKALITE_<FLAG_IN_CAPS> from the environment.
@@ -60,7 +62,7 @@ export const FLAGS: Record<string, FlagDef> = {
   'sasl-user': { key: 'saslUsers', type: 'list', help: 'SASL user name:password (repeatable; PLAIN and SCRAM-SHA-256/512)' },
   'sasl-users-file': { key: 'saslUsersFile', type: 'string', help: 'JSON file of SASL users (passwords or salted SCRAM credentials)' },
   'sasl-mechanisms': { key: 'saslEnabledMechanisms', type: 'list', help: 'enabled SASL mechanisms (sasl.enabled.mechanisms) [PLAIN,SCRAM-SHA-256,SCRAM-SHA-512]' },
-  'super-users': { key: 'superUsers', type: 'list', help: 'principals allowed everything, e.g. User:admin (super.users)' },
+  'super-users': { key: 'superUsers', type: 'list', split: ';', help: 'principals allowed everything, e.g. User:admin; several: repeat the flag or separate with ; (super.users)' },
   authorizer: { key: 'authorizer', type: 'bool', help: 'enforce ACLs (Kafka: authorizer.class.name)' },
   'allow-everyone-if-no-acl-found': { key: 'allowEveryoneIfNoAclFound', type: 'bool', help: 'resources without ACLs are open to everyone (allow.everyone.if.no.acl.found)' },
   'connections-max-reauth-ms': { key: 'connectionsMaxReauthMs', type: 'int', help: 'SASL sessions expire after this long; clients re-authenticate (connections.max.reauth.ms, KIP-368)' },
@@ -73,7 +75,7 @@ export function envName(flag: string): string {
 function parseValue(flag: string, def: FlagDef, raw: string | boolean | string[]): string | number | boolean | string[] {
   if (def.type === 'list') {
     const items = Array.isArray(raw) ? raw : [String(raw)];
-    return items.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+    return items.flatMap((v) => v.split(def.split ?? ',')).map((v) => v.trim()).filter(Boolean);
   }
   if (Array.isArray(raw)) raw = raw[raw.length - 1]!;
   if (def.type === 'bool') {

@@ -116,10 +116,10 @@ export function securityPropertiesFromSettings(s: Partial<BrokerConfig>): Record
   return out;
 }
 
-/** `User:a;User:b` or `User:a,User:b`. */
+/** `User:a;User:b` (Kafka's separator: principals such as certificate subjects contain commas). */
 export function splitPrincipals(value: string | readonly string[]): string[] {
   const items = typeof value === 'string' ? [value] : value;
-  const out = items.flatMap((v) => v.split(/[;,]/)).map((s) => s.trim()).filter(Boolean);
+  const out = items.flatMap((v) => v.split(';')).map((s) => s.trim()).filter(Boolean);
   for (const p of out) if (!p.includes(':')) throw new Error(`super.users: '${p}' is not a principal (expected Type:name, e.g. User:admin)`);
   return out;
 }

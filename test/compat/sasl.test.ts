@@ -183,6 +183,34 @@ describe.skipIf(!opensslAvailable)('SASL and TLS with real clients', () => {
     });
   });
 
+  it('ssl.client.auth=requested: without a certificate the client is User:ANONYMOUS, with one its subject', async () => {
+    const b = await startTestBroker({
+      listeners: ['SSL://127.0.0.1:0'],
+      sslKey: certs.serverKey,
+      sslCert: certs.serverCert,
+      sslCa: certs.caCert,
+      sslClientAuth: 'requested',
+      authorizer: true,
+      superUsers: ['User:CN=alice,O=kafkalite'],
+    });
+    try {
+      const port = listenerPort(b, 'SSL');
+      await b.broker.createTopic('only-for-alice', 1);
+      const md = { topics: null, allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false };
+      const anonymous = await connectTls(port, { ca: certs.ca });
+      expect((await anonymous.request(3, 9, md)).topics).toEqual([]);
+      anonymous.close();
+      const { readFileSync } = await import('node:fs');
+      const alice = await connectTls(port, { ca: certs.ca, cert: readFileSync(certs.clients.alice!.cert), key: readFileSync(certs.clients.alice!.key) });
+      expect((await alice.request(3, 9, md)).topics.map((t: any) => t.name)).toEqual(['only-for-alice']);
+      alice.close();
+      const session = [...b.broker.openConnections()].map((c) => c.session?.principal);
+      expect(session.every((p) => p === undefined || p.startsWith('User:'))).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+
   describe('@platformatic/kafka', () => {
     for (const mechanism of ['PLAIN', 'SCRAM-SHA-512'] as const) {
       it(`${mechanism} over SASL_SSL: metadata and produce`, async () => {

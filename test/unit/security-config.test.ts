@@ -24,6 +24,8 @@ describe('flags and env vars', () => {
     });
     const env = configFromArgs([], { KAFKALITE_LISTENER: 'SASL_PLAINTEXT://:9094', KAFKALITE_SASL_USER: 'a:1,b:2', KAFKALITE_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'true' });
     expect(env).toMatchObject({ listeners: ['SASL_PLAINTEXT://:9094'], saslUsers: ['a:1', 'b:2'], allowEveryoneIfNoAclFound: true });
+    // super.users is ;-separated: certificate principals contain commas.
+    expect(configFromArgs(['--super-users', 'User:CN=a,O=b;User:x', '--super-users', 'User:y'], {}).superUsers).toEqual(['User:CN=a,O=b', 'User:x', 'User:y']);
     // Flags win over env vars.
     expect(configFromArgs(['--listener', 'SSL://:1'], { KAFKALITE_LISTENER: 'PLAINTEXT://:2' }).listeners).toEqual(['SSL://:1']);
   });
