@@ -227,7 +227,7 @@ function partitionSummary(b: Broker, log: PartitionLog): PartitionSummary {
   const end = log.logEndOffset;
   return {
     partition: log.partition,
-    leader: b.nodeId,
+    leader: b.cluster?.leaderOf(log.topic, log.partition) ?? b.nodeId,
     logStartOffset: start,
     highWatermark: end,
     lastStableOffset: b.lastStableOffset(log),

@@ -3,7 +3,9 @@
  * one-broker cluster: a target replica set other than this broker is
  * INVALID_REPLICA_ASSIGNMENT (unknown broker, empty list, duplicates); this
  * broker alone is the current assignment, so the reassignment completes at
- * once; cancelling (replicas null) finds NO_REASSIGNMENT_IN_PROGRESS.
+ * once; cancelling (replicas null) finds NO_REASSIGNMENT_IN_PROGRESS. In a
+ * simulated cluster the target replicas (any of its nodes) apply at once
+ * too, so ListPartitionReassignments never shows one in progress.
  */
 import { ErrorCode } from '../wire/error-codes.js';
 import { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse } from '../wire/messages/alter-partition-reassignments.js';
@@ -25,6 +27,8 @@ export const alterPartitionReassignments = defineHandler(AlterPartitionReassignm
         if (p.replicas === null) return fail(ErrorCode.NO_REASSIGNMENT_IN_PROGRESS, 'No partition reassignment is in progress.');
         const err = assignmentError(p.replicas, (id) => broker.hasNode(id), null);
         if (err) return fail(ErrorCode.INVALID_REPLICA_ASSIGNMENT, err);
+        // A simulated cluster takes the new replica set at once (the leader moves if it is not part of it).
+        broker.cluster?.reassign(t.name, p.partitionIndex, p.replicas);
         return { partitionIndex: p.partitionIndex, errorCode: ErrorCode.NONE, errorMessage: null };
       }),
     };

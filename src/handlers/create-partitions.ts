@@ -1,8 +1,9 @@
 /**
  * CreatePartitions: grows a topic (never shrinks it: INVALID_PARTITIONS), with
  * optional manual assignments for the new partitions, validated as Kafka's
- * controller does against this one-broker cluster; validate_only checks
- * without changing anything.
+ * controller does against this one-broker cluster (or the simulated cluster's
+ * nodes and the topic's replication factor, and then honoured);
+ * validate_only checks without changing anything.
  */
 import { ErrorCode } from '../wire/error-codes.js';
 import { CreatePartitionsRequest, CreatePartitionsResponse } from '../wire/messages/create-partitions.js';
@@ -55,8 +56,10 @@ async function grow(t: Topic, validateOnly: boolean, ctx: RequestContext): Promi
     if (t.assignments.length !== additional) {
       throw new Refused(ErrorCode.INVALID_REPLICA_ASSIGNMENT, `Attempted to add ${additional} additional partition(s), but only ${t.assignments.length} assignment(s) were specified.`);
     }
+    // New partitions keep the topic's replication factor (a simulated cluster's; one broker: 1).
+    const replicationFactor = broker.cluster?.partition(t.name, 0)?.replicas.length ?? 1;
     for (const a of t.assignments) {
-      const err = assignmentError(a.brokerIds, (id) => broker.hasNode(id), 1);
+      const err = assignmentError(a.brokerIds, (id) => broker.hasNode(id), replicationFactor);
       if (err) throw new Refused(ErrorCode.INVALID_REPLICA_ASSIGNMENT, err);
     }
   }
@@ -69,7 +72,13 @@ async function grow(t: Topic, validateOnly: boolean, ctx: RequestContext): Promi
   }
   if (validateOnly) return;
   if (!broker.store.createPartitions) throw new Refused(ErrorCode.UNKNOWN_SERVER_ERROR, 'This log store cannot add partitions.');
-  await broker.store.createPartitions(t.name, t.count);
+  // A simulated cluster places the new partitions where the assignments say (else as Kafka would).
+  if (broker.cluster && t.assignments !== null) broker.cluster.expect(t.name, { assignments: t.assignments.map((a) => a.brokerIds) });
+  try {
+    await broker.store.createPartitions(t.name, t.count);
+  } finally {
+    broker.cluster?.settled(t.name);
+  }
   broker.groups.topicsChanged();
   ctx.log.info({ topic: t.name, from: current, to: t.count }, 'added partitions');
 }

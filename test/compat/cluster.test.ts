@@ -5,7 +5,10 @@
 // consume in groups, follow leader moves injected mid-run without losing or
 // duplicating records, and ride out a node taken down and brought back.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partitionFor } from '../../src/coordinator/group-coordinator.js';
@@ -13,6 +16,7 @@ import { buildRecordBatch, decodeRecords } from '../../src/wire/record-batch.js'
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { KCAT_BIN, kcat, kcatAvailable } from '../helpers/kcat.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { ensureBuilt, spawnBroker } from '../helpers/spawn-broker.js';
 
 const { Kafka, logLevel, Partitioners } = kafkajs;
 type KafkaT = InstanceType<typeof Kafka>;
@@ -549,4 +553,100 @@ function tryConnect(port: number): Promise<import('node:net').Socket> {
     const s = connect({ port, host: '127.0.0.1' }, () => resolve(s));
     s.once('error', reject);
   });
+}
+
+describe('cluster administration', () => {
+  it('CreatePartitions keeps the replication factor and honours assignments; AlterPartitionReassignments applies at once', async () => {
+    const c = await rawTo(3);
+    const topic = name('grow');
+    await c.request(19, 7, { topics: [{ name: topic, numPartitions: 2, replicationFactor: 2, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    const badRf = await c.request(37, 3, { topics: [{ name: topic, count: 3, assignments: [{ brokerIds: [1] }] }], timeoutMs: 5000, validateOnly: false });
+    expect(badRf.results[0].errorCode).toBe(39); // INVALID_REPLICA_ASSIGNMENT: 1 replica where the topic has 2
+    const grown = await c.request(37, 3, { topics: [{ name: topic, count: 3, assignments: [{ brokerIds: [3, 2] }] }], timeoutMs: 5000, validateOnly: false });
+    expect(grown.results[0].errorCode).toBe(0);
+    const auto = await c.request(37, 3, { topics: [{ name: topic, count: 5, assignments: null }], timeoutMs: 5000, validateOnly: false });
+    expect(auto.results[0].errorCode).toBe(0);
+    let md = await metadata(c, topic);
+    const parts = md.topics[0].partitions as { partitionIndex: number; leaderId: number; replicaNodes: number[] }[];
+    expect(parts.map((p) => p.replicaNodes.length)).toEqual([2, 2, 2, 2, 2]);
+    expect(parts[2]).toMatchObject({ leaderId: 3, replicaNodes: [3, 2] });
+
+    const reassigned = await c.request(45, 0, { timeoutMs: 5000, topics: [{ name: topic, partitions: [{ partitionIndex: 2, replicas: [1] }] }] });
+    expect(reassigned.responses[0].partitions[0].errorCode).toBe(0);
+    md = await metadata(c, topic);
+    expect(md.topics[0].partitions[2]).toMatchObject({ leaderId: 1, leaderEpoch: 1, replicaNodes: [1], isrNodes: [1] });
+    const listed = await c.request(46, 0, { timeoutMs: 5000, topics: null });
+    expect(listed.topics).toEqual([]);
+  });
+
+  it('DescribeTopicPartitions, DescribeConfigs of any node, and the admin /health name the cluster', async () => {
+    const c = await rawTo(2);
+    const topic = name('dtp');
+    await createTopic(topic, 3, 2);
+    const dtp = await c.request(75, 0, { topics: [{ name: topic }], responsePartitionLimit: 100, cursor: null });
+    const parts = dtp.topics[0].partitions as { leaderId: number; replicaNodes: number[]; isrNodes: number[] }[];
+    expect(parts.map((p) => p.leaderId)).toEqual((await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]!.partitions.sort((a, b) => a.partitionId - b.partitionId).map((p) => p.leader));
+    for (const p of parts) expect(p.isrNodes).toEqual(p.replicaNodes);
+    const configs = await admin.describeConfigs({ resources: [{ type: 4, name: '3' }], includeSynonyms: false });
+    expect(configs.resources[0]!.errorCode).toBe(0);
+    const health = await (await fetch(`${broker.adminUrl}/health`)).json();
+    expect(health).toMatchObject({ brokers: 3, controllerId: 1, brokersDown: [] });
+  });
+});
+
+describe('CLI', () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  it('--broker-ports serves one node per port; the ready line lists them; a disk broker keeps leaders and epochs across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkalite-cluster-cli-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const [p1, p2, p3, adminPort] = await freePorts(4);
+    const args = ['--broker-ports', `${p1},${p2},${p3}`, '--admin-port', String(adminPort)];
+    let child = await spawnBroker({ dataDir: dir, args });
+    cleanup.push(() => child.kill());
+    expect(child.stdout()).toBe(`kafkalite ready on 127.0.0.1:${p1},127.0.0.1:${p2},127.0.0.1:${p3}\n`);
+    const topic = name('cli');
+    let c = await RawClient.connect(p2!);
+    raws.push(c);
+    const created = await c.request(19, 7, { topics: [{ name: topic, numPartitions: 3, replicationFactor: 3, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
+    expect(created.topics[0].errorCode).toBe(0);
+    const moved = await (await fetch(`http://127.0.0.1:${adminPort}/partitions/${topic}/1/leader`, { method: 'POST' })).json();
+    expect(moved).toMatchObject({ topic, partition: 1, leaderEpoch: 1 });
+    const before = (await metadata(c, topic)).topics[0].partitions;
+    expect(before[1]).toMatchObject({ leaderId: moved.leader, leaderEpoch: 1 });
+    await child.kill('SIGTERM');
+
+    child = await spawnBroker({ dataDir: dir, args });
+    c = await RawClient.connect(p3!);
+    raws.push(c);
+    const after = (await metadata(c, topic)).topics[0].partitions;
+    expect(after.map((p: { leaderId: number; leaderEpoch: number; replicaNodes: number[] }) => [p.leaderId, p.leaderEpoch, p.replicaNodes])).toEqual(
+      before.map((p: { leaderId: number; leaderEpoch: number; replicaNodes: number[] }) => [p.leaderId, p.leaderEpoch, p.replicaNodes]),
+    );
+    await child.kill('SIGTERM');
+  });
+
+  it('--brokers 2 with --port 0 gives each node a free port; a bad layout stops the start', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kafkalite-cluster-cli-'));
+    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const child = await spawnBroker({ dataDir: dir, args: ['--brokers', '2', '--in-memory'] });
+    cleanup.push(() => child.kill());
+    const m = /^kafkalite ready on 127\.0\.0\.1:(\d+),127\.0\.0\.1:(\d+)\n$/.exec(child.stdout());
+    expect(m).not.toBeNull();
+    expect(m![1]).not.toBe(m![2]);
+    await child.kill('SIGTERM');
+    await expect(spawnBroker({ dataDir: dir, args: ['--brokers', '2', '--broker-ports', '1,2,3'] })).rejects.toThrow(/brokers is 2 but brokerPorts lists 3/);
+  });
+});
+
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<import('node:net').Server>((resolve) => {
+      const s = createServer();
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as import('node:net').AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
 }
