@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scramMechanism, ScramClient } from '../../src/security/sasl/scram.js';
@@ -349,6 +350,29 @@ describe('KIP-368: session lifetime and re-authentication', () => {
     for (const h of handshakes) perConnection.set(h.connection, (perConnection.get(h.connection) ?? 0) + 1);
     expect(Math.max(...perConnection.values())).toBeGreaterThanOrEqual(2);
     expect(b.broker.store.topic('reauth-topic')).toBeDefined();
+    b.recording.stop();
+  });
+  it('@platformatic/kafka re-authenticates on the same connection', async () => {
+    b.recording.clear();
+    b.recording.start();
+    const producer = new Producer({
+      clientId: 'plt-reauth',
+      bootstrapBrokers: [`127.0.0.1:${port}`],
+      serializers: stringSerializers,
+      sasl: { mechanism: 'SCRAM-SHA-256', username: 'alice', password: 'alice-secret' },
+      retries: 0,
+      autocreateTopics: true,
+    });
+    const t0 = Date.now();
+    while (Date.now() - t0 < REAUTH_MS * 2.2) {
+      await producer.send({ messages: [{ topic: 'reauth-plt', value: 'x' }] });
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await producer.close();
+    const handshakes = b.recording.entries((e) => e.apiName === 'SaslHandshake' && e.clientId === 'plt-reauth');
+    const perConnection = new Map<number, number>();
+    for (const h of handshakes) perConnection.set(h.connection, (perConnection.get(h.connection) ?? 0) + 1);
+    expect(Math.max(...perConnection.values())).toBeGreaterThanOrEqual(2);
     b.recording.stop();
   });
 });
