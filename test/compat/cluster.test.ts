@@ -555,6 +555,37 @@ function tryConnect(port: number): Promise<import('node:net').Socket> {
   });
 }
 
+describe('transactions across the cluster', () => {
+  it('a kafkajs transactional producer commits to partitions on three leaders, with sendOffsets to the group coordinator', async () => {
+    const topic = name('txn');
+    const out = name('txn-out');
+    await createTopic(topic);
+    await createTopic(out);
+    const seed = kafkaFor('txn-seed').producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await seed.connect();
+    await seed.send({ topic, messages: Array.from({ length: 6 }, (_, i) => ({ value: `in${i}`, partition: i })) });
+    await seed.disconnect();
+
+    const groupId = name('txn-group');
+    const producer = kafkaFor('txn-producer').producer({ transactionalId: name('tx'), idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    cleanup.push(() => producer.disconnect());
+    const txn = await producer.transaction();
+    await txn.send({ topic: out, messages: Array.from({ length: 6 }, (_, i) => ({ value: `out${i}`, partition: i })) });
+    await txn.sendOffsets({ consumerGroupId: groupId, topics: [{ topic, partitions: Array.from({ length: 6 }, (_, partition) => ({ partition, offset: '1' })) }] });
+    await txn.commit();
+
+    // The committed offsets are the group's, on its coordinator; the records are visible to read_committed readers.
+    const offsets = await admin.fetchOffsets({ groupId, topics: [topic] });
+    expect(offsets[0]!.partitions.map((p) => p.offset)).toEqual(['1', '1', '1', '1', '1', '1']);
+    const seen: string[] = [];
+    const joins = { n: 0 };
+    await groupMember(name('txn-reader'), out, seen, joins);
+    await waitFor('committed records read', () => seen.length >= 6);
+    expect(seen.sort()).toEqual(Array.from({ length: 6 }, (_, i) => `out${i}`));
+  });
+});
+
 describe('cluster administration', () => {
   it('CreatePartitions keeps the replication factor and honours assignments; AlterPartitionReassignments applies at once', async () => {
     const c = await rawTo(3);

@@ -220,6 +220,17 @@ describe('SimulatedCluster', () => {
     expect(cluster.coordinator('__consumer_offsets', 'a')).not.toBe(4);
   });
 
+  it('a topic deleted and created again under the same name (DeleteTopics, reset()) is placed afresh', async () => {
+    const { store, cluster } = await setup();
+    await createTopic(store, cluster, 'again', 2, 3);
+    cluster.moveLeader('again', 0);
+    expect(cluster.leaderEpoch('again', 0)).toBe(1);
+    await store.deleteTopic('again');
+    expect(cluster.topic('again')).toBeUndefined();
+    await createTopic(store, cluster, 'again', 3, 1);
+    expect(cluster.topic('again')!.partitions.map((p) => [p.leaderEpoch, p.replicas.length])).toEqual([[0, 1], [0, 1], [0, 1]]);
+  });
+
   it('keeps placement, leaders and epochs in its state file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kafkalite-cluster-'));
     dirs.push(dir);
