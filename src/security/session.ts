@@ -25,6 +25,8 @@ import type { CredentialStore } from './credentials.js';
 
 /** Kafka's KafkaChannel.MIN_REAUTH_INTERVAL_ONE_SECOND_NANOS. */
 const MIN_REAUTH_INTERVAL_MS = 1000;
+/** Kafka's sasl.server.max.receive.size: the largest frame an unauthenticated client may send. */
+export const SASL_MAX_RECEIVE_SIZE = 524288;
 
 export interface SaslSettings {
   /** `sasl.enabled.mechanisms`, in the order the handshake lists them. */
@@ -129,6 +131,7 @@ export class SaslExchange {
         throw new SaslAuthenticationError(`Cannot change principals during re-authentication from ${fromType}.${fromName}: ${toType}.${toName}`);
       }
       this.session.principal = principal;
+      if (this.reauth === null) this.session.connection.limitFrameSize(null);
       this.reauth = null;
       this.server = null;
       this.phase = 'complete';
@@ -168,6 +171,8 @@ export class Session {
   ) {
     this.principal = principal;
     this.sasl = sasl === null ? null : new SaslExchange(this, sasl);
+    // Until authenticated, a SASL connection may only send small frames (a huge size prefix closes it at once).
+    if (this.sasl !== null) connection.limitFrameSize(SASL_MAX_RECEIVE_SIZE);
   }
 
   get authenticated(): boolean {

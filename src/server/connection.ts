@@ -93,6 +93,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private ending = false;
   /** Why the connection ends once its dispatched requests are answered (closeAfterResponses). */
   private endReason: string | null = null;
+  private readonly maxFrameSize: number;
 
   constructor(
     readonly socket: Duplex,
@@ -104,7 +105,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     if (!Number.isInteger(this.maxInFlight) || this.maxInFlight < 1) {
       throw new RangeError(`maxInFlight must be a positive integer, got ${this.maxInFlight}`);
     }
-    this.framer = new Framer(opts.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE);
+    this.maxFrameSize = opts.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.framer = new Framer(this.maxFrameSize);
     this.id = opts.id ?? 0;
     this.listenerName = opts.listenerName;
     this.nodeId = opts.nodeId;
@@ -175,6 +177,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.pump();
     }
     return done;
+  }
+
+  /** Lowers the largest frame accepted (null: back to the configured maximum); e.g. Kafka's sasl.server.max.receive.size before authentication. */
+  limitFrameSize(max: number | null): void {
+    this.framer.maxFrameSize = max === null ? this.maxFrameSize : Math.min(max, this.maxFrameSize);
   }
 
   /**

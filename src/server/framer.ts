@@ -29,7 +29,8 @@ export class Framer {
   /** Body size of the frame whose prefix has been read, or -1 while waiting for a prefix. */
   private pending = -1;
 
-  constructor(readonly maxFrameSize: number = DEFAULT_MAX_FRAME_SIZE) {
+  /** Changeable: a SASL listener accepts only small frames until the client has authenticated. */
+  constructor(public maxFrameSize: number = DEFAULT_MAX_FRAME_SIZE) {
     if (!Number.isInteger(maxFrameSize) || maxFrameSize < 0) throw new RangeError(`bad maxFrameSize ${maxFrameSize}`);
   }
 

@@ -162,6 +162,22 @@ describe('requests before authentication', () => {
     expect(broker.broker.store.topic('secret-topic')).toBeUndefined();
   });
 
+  it('frames larger than sasl.server.max.receive.size (512 KiB) are refused until authenticated', async () => {
+    const big = Buffer.alloc(8);
+    big.writeInt32BE(600 * 1024, 0);
+    const c = await RawClient.connect(sasl);
+    c.sendRaw(big);
+    await c.waitClosed();
+    // Once authenticated, the usual limit (socket.request.max.bytes) applies.
+    const a = await saslClient(sasl, ALICE);
+    const value = Buffer.alloc(600 * 1024, 1);
+    const { buildRecordBatch } = await import('../../src/wire/record-batch.js');
+    await a.request(3, 9, { topics: [{ name: 'big-after-auth' }], allowAutoTopicCreation: true, includeTopicAuthorizedOperations: false });
+    const r = await a.request(0, 9, { transactionalId: null, acks: 1, timeoutMs: 5000, topicData: [{ name: 'big-after-auth', partitionData: [{ index: 0, records: buildRecordBatch({ records: [{ key: null, value }] }) }] }] });
+    expect(r.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE);
+    a.close();
+  });
+
   it('SaslAuthenticate before SaslHandshake closes the connection', async () => {
     const c = await RawClient.connect(sasl);
     await expect(c.request(36, 2, { authBytes: Buffer.from('\u0000alice\u0000alice-secret') })).rejects.toThrow('connection closed');
