@@ -568,5 +568,6 @@ export function clusterLayout(c: { nodeId: number; brokers?: number | undefined;
   const n = c.brokers ?? ports?.length ?? 1;
   if (!Number.isInteger(n) || n < 1 || n > MAX_SIMULATED_NODES) throw new Error(`brokers: expected 1 to ${MAX_SIMULATED_NODES}, got ${String(c.brokers)}`);
   if (ports !== undefined && ports.length !== n) throw new Error(`brokers is ${n} but brokerPorts lists ${ports.length} port(s)`);
+  if (ports !== undefined && n === 1) throw new Error('brokerPorts lists the ports of a simulated cluster (2 or more brokers); a single broker listens on port');
   return { nodeIds: Array.from({ length: n }, (_, i) => c.nodeId + i), ports };
 }

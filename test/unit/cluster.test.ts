@@ -69,6 +69,7 @@ describe('cluster layout from settings', () => {
     expect(() => clusterLayout({ nodeId: 1, brokers: 2, brokerPorts: '9092,9093,9094' })).toThrow(/lists 3/);
     expect(() => clusterLayout({ nodeId: 1, brokerPorts: '9092,x' })).toThrow(/invalid port/);
     expect(() => clusterLayout({ nodeId: 1, brokerPorts: '9092,9092' })).toThrow(/distinct/);
+    expect(() => clusterLayout({ nodeId: 1, brokerPorts: '9095' })).toThrow(/single broker listens on port/);
   });
 });
 
