@@ -9,3 +9,5 @@ export type { FixtureMessage, FixtureTopic, Fixtures, TopicSpec } from './admin/
 export { HttpError, registerAdminRoutes } from './admin/http-server.js';
 export type { AdminHttpServer, AdminRoutesPlugin, RouteContext, RouteHandler } from './admin/http-server.js';
 export { KAFKA_RELEASES } from './admin/kafka-versions.js';
+export { generateDevCertificates } from './security/dev-cert.js';
+export type { DevCertFiles, DevCertOptions } from './security/dev-cert.js';
