@@ -43,6 +43,8 @@ function appendPartition(ctx: RequestContext, topic: string, partition: number, 
   const found = lookupPartition(broker, topic, partition);
   if (!found.log) return error(partition, found.errorCode);
   const log: PartitionLog = found.log;
+  // ReplicaManager.appendToLocalLog: clients may not write to internal topics (__consumer_offsets, __transaction_state).
+  if (broker.store.topic(topic)?.internal) return error(partition, ErrorCode.INVALID_TOPIC_EXCEPTION, `Cannot append to internal topic ${topic}`);
   if (records === null || records.length === 0) return error(partition, ErrorCode.INVALID_RECORD, 'Produce request contains no records');
   // Codecs the topic needs (zstd loads once, asynchronously) and legacy message sets (v0–2): produce-conversion.ts.
   const compressionType = broker.topicConfig(broker.store.topic(topic), 'compression.type');
@@ -81,7 +83,8 @@ function appendPartition(ctx: RequestContext, topic: string, partition: number, 
   if (!(stored instanceof BatchView)) return error(partition, stored.errorCode, stored.message);
   batch = stored;
   setPartitionLeaderEpoch(batch.buf, broker.leaderEpochOf(topic, partition));
-  const logAppendTime = topicInfo.configs['message.timestamp.type'] === 'LogAppendTime' ? BigInt(Date.now()) : undefined;
+  // Topic override, else the broker's log.message.timestamp.type.
+  const logAppendTime = broker.topicConfig(topicInfo, 'message.timestamp.type') === 'LogAppendTime' ? BigInt(Date.now()) : undefined;
   // Idempotent/transactional batches: duplicates and sequence/epoch/transaction errors answer without an append.
   const eos = producerAppend(ctx, log, batch);
   if (eos?.reject) return { index: partition, ...eos.reject };

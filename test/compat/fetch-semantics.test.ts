@@ -574,6 +574,19 @@ describe('Produce errors', () => {
     expect(await hw(0)).toBe(before);
   });
 
+  it('clients cannot write to internal topics: INVALID_TOPIC_EXCEPTION, nothing stored', async () => {
+    // Joining a group creates __consumer_offsets; then a client tries to produce into it.
+    await raw.request(10, 3, { key: 'internal-probe', keyType: 0 });
+    await raw.request(11, 5, { groupId: 'internal-probe', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] });
+    const offsets = await raw.request(2, 1, { replicaId: -1, topics: [{ name: '__consumer_offsets', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
+    const before = offsets.topics[0].partitions[0].offset;
+    expect(offsets.topics[0].partitions[0].errorCode).toBe(ErrorCode.NONE);
+    const r = await produce('__consumer_offsets', 0, batchOf(['forged']));
+    expect(r.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION);
+    const after = await raw.request(2, 1, { replicaId: -1, topics: [{ name: '__consumer_offsets', partitions: [{ partitionIndex: 0, timestamp: -1n }] }] });
+    expect(after.topics[0].partitions[0].offset).toBe(before);
+  });
+
   it('two batches for one partition → INVALID_RECORD (v3, v9), nothing stored', async () => {
     const before = await hw(0);
     const two = Buffer.concat([batchOf(['one']), batchOf(['two'])]);
