@@ -6,7 +6,7 @@
  * - Partition APIs (Produce, Fetch, ListOffsets, DeleteRecords,
  *   OffsetForLeaderEpoch, DescribeProducers): the request is split; the
  *   partitions this node leads go to the handler, the others come back with
- *   NOT_LEADER_OR_FOLLOWER (and, for Fetch v12+ and Produce v10+, the
+ *   NOT_LEADER_OR_FOLLOWER (and, for Fetch v16+ and Produce v10+, the
  *   current leader and its endpoint, as Kafka 3.7+ sends them, KIP-951).
  *   Unknown topics and partitions are left to the handler. An acks=0 produce
  *   that names a partition led elsewhere has its connection closed after the
@@ -212,7 +212,8 @@ class Router {
     if (acks0) throw new ProtocolError('acks=0 produce to a partition this node does not lead (closing, as Kafka does)');
     if (response === null) return null;
     const entries = errorEntries(this.h.request, rs, v, moved, ErrorCode.NOT_LEADER_OR_FOLLOWER, this.resolve) ?? [];
-    const hints = (this.h.apiKey === FETCH && v >= 12) || (this.h.apiKey === PRODUCE && v >= 10);
+    // KIP-951 (Kafka 3.7+): the current leader and its endpoint, from Fetch v16 and Produce v10.
+    const hints = (this.h.apiKey === FETCH && v >= 16) || (this.h.apiKey === PRODUCE && v >= 10);
     const leaders = new Set<number>();
     if (hints) {
       const rsShape = topicShape(rs, v)!;
@@ -227,7 +228,7 @@ class Router {
       });
     }
     mergeEntries(rs, v, response, entries, this.resolve);
-    if (hints && leaders.size > 0 && ((this.h.apiKey === FETCH && v >= 16) || this.h.apiKey === PRODUCE)) {
+    if (hints && leaders.size > 0) {
       const known = new Set(((response.nodeEndpoints as Obj[] | undefined) ?? []).map((n) => n.nodeId as number));
       const add = [...leaders].filter((id) => !known.has(id)).map((id) => ({ nodeId: id, ...this.cluster.endpoint(id, (ctx as { readonly listener?: string }).listener), rack: null }));
       response.nodeEndpoints = [...((response.nodeEndpoints as Obj[] | undefined) ?? []), ...add];
