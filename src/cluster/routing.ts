@@ -230,7 +230,7 @@ class Router {
     mergeEntries(rs, v, response, entries, this.resolve);
     if (hints && leaders.size > 0) {
       const known = new Set(((response.nodeEndpoints as Obj[] | undefined) ?? []).map((n) => n.nodeId as number));
-      const add = [...leaders].filter((id) => !known.has(id)).map((id) => ({ nodeId: id, ...this.cluster.endpoint(id, (ctx as { readonly listener?: string }).listener), rack: null }));
+      const add = [...leaders].filter((id) => !known.has(id)).map((id) => ({ nodeId: id, ...this.cluster.endpoint(id, ctx.listener), rack: null }));
       response.nodeEndpoints = [...((response.nodeEndpoints as Obj[] | undefined) ?? []), ...add];
     }
     return response;

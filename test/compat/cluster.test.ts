@@ -712,3 +712,22 @@ async function freePorts(n: number): Promise<number[]> {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
 }
+
+describe('several listeners', () => {
+  it('each node gets every listener; Metadata names each node by the listener the request came in on', async () => {
+    const b = await startTestBroker({ brokers: 2, listeners: ['INTERNAL://127.0.0.1:0', 'EXTERNAL://127.0.0.1:0'], listenerSecurityProtocolMap: 'INTERNAL:PLAINTEXT,EXTERNAL:PLAINTEXT' });
+    cleanup.push(() => b.close());
+    const byNode = b.broker.cluster!.nodes.map((n) => [n.endpoints.get('INTERNAL')!.port, n.endpoints.get('EXTERNAL')!.port]);
+    expect(new Set(byNode.flat()).size).toBe(4);
+    expect(b.ports).toEqual(byNode.map(([internal]) => internal));
+    for (const [node, [internalPort, externalPort]] of byNode.entries()) {
+      for (const [listener, port] of [['INTERNAL', internalPort], ['EXTERNAL', externalPort]] as const) {
+        const c = await RawClient.connect(port!);
+        raws.push(c);
+        const md = await c.request(3, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false });
+        const want = byNode.map(([i, e]) => (listener === 'INTERNAL' ? i : e));
+        expect(md.brokers.map((x: { nodeId: number; port: number }) => [x.nodeId, x.port]), `node ${node + 1} via ${listener}`).toEqual([[1, want[0]], [2, want[1]]]);
+      }
+    }
+  });
+});
