@@ -166,6 +166,7 @@ export class RequestHooks {
       this.recording.add({
         time: Date.now(),
         connection: conn.id,
+        ...(conn.nodeId !== undefined ? { nodeId: conn.nodeId } : {}),
         apiKey: handler.apiKey,
         apiName: handler.name,
         apiVersion: ctx.apiVersion,

@@ -10,6 +10,8 @@ export interface RecordedRequest {
   time: number;
   /** Connection number (the server counts connections from 1). */
   connection: number;
+  /** Simulated cluster: the node the request was sent to. */
+  nodeId?: number;
   apiKey: number;
   apiName: string;
   apiVersion: number;

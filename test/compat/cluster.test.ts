@@ -205,6 +205,18 @@ describe('misrouted requests', () => {
     expect(broker.broker.store.partition(topic, other)!.logStartOffset).toBe(0n);
   });
 
+  it('the request recording names the node each request was sent to', async () => {
+    broker.recording.start();
+    try {
+      for (const n of [1, 2, 3]) await (await rawTo(n)).request(3, 12, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }, { clientId: `rec-${suffix}` });
+      const entries = broker.recording.entries((e) => e.clientId === `rec-${suffix}`);
+      expect(entries.map((e) => [e.apiName, e.nodeId])).toEqual([['Metadata', 1], ['Metadata', 2], ['Metadata', 3]]);
+    } finally {
+      broker.recording.stop();
+      broker.recording.clear();
+    }
+  });
+
   it('an acks=0 produce to a node that does not lead the partition closes the connection', async () => {
     const c = await rawTo(1);
     const elsewhere = ledBy(3)[0]!;
