@@ -11,3 +11,4 @@ export type { AdminHttpServer, AdminRoutesPlugin, RouteContext, RouteHandler } f
 export { KAFKA_RELEASES } from './admin/kafka-versions.js';
 export { generateDevCertificates } from './security/dev-cert.js';
 export type { DevCertFiles, DevCertOptions } from './security/dev-cert.js';
+export type { ClusterNode, PartitionState, PartitionView, Placement, SimulatedCluster } from './cluster/cluster.js';
