@@ -62,10 +62,11 @@ import type { Logger } from 'pino';
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { LogStore, PartitionLog } from '../log/types.js';
 import { ErrorCode } from '../wire/error-codes.js';
-import { BatchView, buildRecordBatch, decodeRecords } from '../wire/record-batch.js';
+import { buildRecordBatch, decodeRecords } from '../wire/record-batch.js';
 import { ClassicGroup, type ClassicGroupHost } from './classic-group.js';
 import type { GroupLike } from './group.js';
 import { OffsetStore, type OffsetsRecord } from './offset-store.js';
+import { scanBatches } from '../log/scan-batches.js';
 import { InternalTopic } from './internal-topic.js';
 import {
   OFFSETS_TOPIC,
@@ -339,35 +340,25 @@ export class GroupCoordinator {
   }
 
   private replayPartition(log: PartitionLog, loadedGroups: Map<string, GroupMetadata>): number {
-    let offset = log.logStartOffset;
     let count = 0;
-    while (offset < log.logEndOffset) {
-      const { batches } = log.read(offset, 1 << 20, true);
-      if (batches.length === 0) break;
-      const before = offset;
-      for (const b of batches) {
-        const view = new BatchView(b);
-        if (view.lastOffset < offset) continue;
-        if (view.isTransactional) {
-          try {
-            this.transactionalReplay?.(log.partition, b);
-          } catch (err) {
-            this.log.error({ err, topic: OFFSETS_TOPIC, partition: log.partition, offset: String(view.baseOffset) }, 'skipping unreadable transactional batch');
-          }
-        } else if (!view.isControl) {
-          try {
-            for (const r of decodeRecords(b)) {
-              if (r.offset < offset || r.key === null) continue;
-              this.replayRecord(r.key, r.value, loadedGroups);
-              count++;
-            }
-          } catch (err) {
-            this.log.error({ err, topic: OFFSETS_TOPIC, partition: log.partition, offset: String(view.baseOffset) }, 'skipping unreadable batch');
-          }
+    for (const { view, from } of scanBatches(log)) {
+      if (view.isTransactional) {
+        try {
+          this.transactionalReplay?.(log.partition, view.buf);
+        } catch (err) {
+          this.log.error({ err, topic: OFFSETS_TOPIC, partition: log.partition, offset: String(view.baseOffset) }, 'skipping unreadable transactional batch');
         }
-        offset = view.lastOffset + 1n;
+      } else if (!view.isControl) {
+        try {
+          for (const r of decodeRecords(view.buf)) {
+            if (r.offset < from || r.key === null) continue;
+            this.replayRecord(r.key, r.value, loadedGroups);
+            count++;
+          }
+        } catch (err) {
+          this.log.error({ err, topic: OFFSETS_TOPIC, partition: log.partition, offset: String(view.baseOffset) }, 'skipping unreadable batch');
+        }
       }
-      if (offset === before) break;
     }
     return count;
   }

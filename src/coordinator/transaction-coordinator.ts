@@ -28,7 +28,7 @@
 import type { Logger } from 'pino';
 import type { LogStore, PartitionLog } from '../log/types.js';
 import { ErrorCode } from '../wire/error-codes.js';
-import { buildRecordBatch, decodeRecords, BatchView } from '../wire/record-batch.js';
+import { buildRecordBatch, decodeRecords } from '../wire/record-batch.js';
 import { partitionFor } from './group-coordinator.js';
 import { OFFSETS_TOPIC } from './offsets-topic.js';
 import { NO_PRODUCER_EPOCH, NO_PRODUCER_ID, type ProducerStateManager } from './producer-state.js';
@@ -45,6 +45,7 @@ import {
   type TxnStateId,
 } from './transactions-topic.js';
 import { PendingTxnOffsets, type ApplyOffset } from './txn-offsets.js';
+import { scanBatches } from '../log/scan-batches.js';
 import { InternalTopic } from './internal-topic.js';
 
 const SHORT_MAX = 32767;
@@ -227,29 +228,18 @@ export class TransactionCoordinator {
   }
 
   private replay(log: PartitionLog): number {
-    let offset = log.logStartOffset;
     let count = 0;
-    while (offset < log.logEndOffset) {
-      const { batches } = log.read(offset, 1 << 20, true);
-      if (batches.length === 0) break;
-      const before = offset;
-      for (const b of batches) {
-        const view = new BatchView(b);
-        if (view.lastOffset < offset) continue;
-        if (!view.isControl) {
-          try {
-            for (const r of decodeRecords(b)) {
-              if (r.offset < offset || r.key === null) continue;
-              this.replayRecord(r.key, r.value);
-              count++;
-            }
-          } catch (err) {
-            this.log.error({ err, offset: String(view.baseOffset) }, `skipping unreadable batch of ${TRANSACTION_STATE_TOPIC}`);
-          }
+    for (const { view, from } of scanBatches(log)) {
+      if (view.isControl) continue;
+      try {
+        for (const r of decodeRecords(view.buf)) {
+          if (r.offset < from || r.key === null) continue;
+          this.replayRecord(r.key, r.value);
+          count++;
         }
-        offset = view.lastOffset + 1n;
+      } catch (err) {
+        this.log.error({ err, offset: String(view.baseOffset) }, `skipping unreadable batch of ${TRANSACTION_STATE_TOPIC}`);
       }
-      if (offset === before) break;
     }
     return count;
   }
