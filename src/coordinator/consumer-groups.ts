@@ -148,12 +148,8 @@ export class ConsumerGroupManager {
   async heartbeat(groupId: string, req: HeartbeatRequest, ctx: HeartbeatContext & { apiVersion: number }): Promise<HeartbeatResponse> {
     const invalid = validateHeartbeatRequest(groupId, req, ctx.apiVersion, this.config.assignors);
     if (invalid) return errorResponse(invalid.code, invalid.message);
-    try {
-      await this.coordinator.ready();
-    } catch (err) {
-      this.log.warn({ err }, 'cannot create the offsets topic');
-      return errorResponse(ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
-    }
+    const setupError = await this.coordinator.readyErrorCode(this.log);
+    if (setupError !== ErrorCode.NONE) return errorResponse(setupError, null);
     return this.coordinator.run(groupId, () => {
       const existing = this.coordinator.getGroup(groupId);
       if (existing instanceof ConsumerGroup) return existing.heartbeat(req, ctx);

@@ -286,6 +286,20 @@ export class GroupCoordinator {
 
   // ---- Records ------------------------------------------------------------------
 
+  /**
+   * `ready()` as a Kafka error code for handlers: NONE, or COORDINATOR_NOT_AVAILABLE
+   * (logged) when `__consumer_offsets` cannot be created.
+   */
+  async readyErrorCode(log: Logger = this.log): Promise<number> {
+    try {
+      await this.ready();
+      return ErrorCode.NONE;
+    } catch (err) {
+      log.warn({ err }, 'cannot create the offsets topic');
+      return ErrorCode.COORDINATOR_NOT_AVAILABLE;
+    }
+  }
+
   /** Creates `__consumer_offsets` if needed; resolves at once afterwards. */
   ready(): Promise<void> {
     return (this.internalTopic ??= new InternalTopic(this.store, OFFSETS_TOPIC, () => this.config.offsetsTopicNumPartitions, this.log)).ready();

@@ -25,13 +25,8 @@ export const findCoordinator = defineHandler(FindCoordinatorRequest, FindCoordin
     errorCode = ErrorCode.INVALID_REQUEST;
     errorMessage = `Unknown coordinator type ${req.keyType}`;
   } else if (req.keyType === GROUP) {
-    try {
-      await broker.groups.ready();
-    } catch (err) {
-      ctx.log.warn({ err }, 'cannot create the offsets topic');
-      errorCode = ErrorCode.COORDINATOR_NOT_AVAILABLE;
-      errorMessage = 'The coordinator is not available.';
-    }
+    errorCode = await broker.groups.readyErrorCode(ctx.log);
+    if (errorCode !== ErrorCode.NONE) errorMessage = 'The coordinator is not available.';
   } else {
     try {
       await broker.transactions.ready();

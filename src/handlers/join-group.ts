@@ -32,12 +32,8 @@ export const joinGroup = defineHandler(JoinGroupRequest, JoinGroupResponse, { mi
   if (req.sessionTimeoutMs < minSessionTimeoutMs || req.sessionTimeoutMs > maxSessionTimeoutMs) {
     return fail(ErrorCode.INVALID_SESSION_TIMEOUT, req.memberId);
   }
-  try {
-    await groups.ready();
-  } catch (err) {
-    ctx.log.warn({ err }, 'cannot create the offsets topic');
-    return fail(ErrorCode.COORDINATOR_NOT_AVAILABLE, req.memberId);
-  }
+  const setupError = await groups.readyErrorCode(ctx.log);
+  if (setupError !== ErrorCode.NONE) return fail(setupError, req.memberId);
   const parked = await groups.run(req.groupId, () => {
     const { group, errorCode } = groups.classicGroupForJoin(req.groupId, req.memberId === '');
     if (!group) return { result: Promise.resolve(null), errorCode };

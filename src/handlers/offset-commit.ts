@@ -16,13 +16,7 @@ import { defineHandler } from './handler.js';
 export const offsetCommit = defineHandler(OffsetCommitRequest, OffsetCommitResponse, { min: 0, max: 9 }, async (req, ctx) => {
   const { broker, apiVersion } = ctx;
   const groups = broker.groups;
-  let setupError: number = ErrorCode.NONE;
-  try {
-    await groups.ready();
-  } catch (err) {
-    ctx.log.warn({ err }, 'cannot create the offsets topic');
-    setupError = ErrorCode.COORDINATOR_NOT_AVAILABLE;
-  }
+  const setupError = await groups.readyErrorCode(ctx.log);
   const topics = await groups.run(req.groupId, () => {
     const now = Date.now();
     const generation = req.generationIdOrMemberEpoch;

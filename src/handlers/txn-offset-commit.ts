@@ -18,13 +18,7 @@ import { defineHandler } from './handler.js';
 export const txnOffsetCommit = defineHandler(TxnOffsetCommitRequest, TxnOffsetCommitResponse, { min: 0, max: 4 }, async (req, ctx) => {
   const { broker } = ctx;
   const groups = broker.groups;
-  let setupError: number = ErrorCode.NONE;
-  try {
-    await groups.ready();
-  } catch (err) {
-    ctx.log.warn({ err }, 'cannot create the offsets topic');
-    setupError = ErrorCode.COORDINATOR_NOT_AVAILABLE;
-  }
+  const setupError = await groups.readyErrorCode(ctx.log);
   const topics = await groups.run(req.groupId, () => {
     const now = Date.now();
     let groupError = setupError;
