@@ -344,7 +344,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   private fail(err: unknown): void {
     if (this.closeReason !== null) return;
     if (err instanceof ProtocolError) {
-      this.log.info({ err: err.message }, 'closing connection: malformed request');
+      // Malformed frames, unsupported API versions, and the few cases where Kafka answers by closing (acks=0 to a non-leader).
+      this.log.info({ reason: err.message }, 'closing connection: protocol error');
       this.close(`protocol error: ${err.message}`);
     } else {
       this.log.error({ err }, 'closing connection: request handler failed');
