@@ -23,6 +23,7 @@ import {
 } from '../../src/wire/record-batch.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { ensureBuilt, spawnBroker, type SpawnedBroker } from '../helpers/spawn-broker.js';
+import { withTimeout } from '../helpers/with-timeout.js';
 
 const MiB = 1024 * 1024;
 
@@ -65,16 +66,6 @@ async function client(b: SpawnedBroker): Promise<RawClient> {
   const c = await RawClient.connect(b.port);
   clients.add(c);
   return c;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, rej) => {
-      t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 async function createTopic(c: RawClient, name: string, numPartitions: number, configs: Record<string, string> = {}): Promise<string> {

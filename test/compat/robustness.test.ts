@@ -38,6 +38,7 @@ import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { rng } from '../helpers/sample.js';
 import { ensureBuilt, spawnBroker, type SpawnedBroker } from '../helpers/spawn-broker.js';
+import { withTimeout } from '../helpers/with-timeout.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const FUZZ_MS = Number(process.env.FUZZ_MS ?? 8000);
@@ -131,16 +132,6 @@ async function waitUntil(pred: () => boolean, ms: number): Promise<boolean> {
     await sleep(2);
   }
   return true;
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, rej) => {
-      t = setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
 }
 
 function openSocket(port: number): Promise<Socket> {

@@ -3,11 +3,10 @@
 // transaction markers, producers' last batches, compressed batches, a small
 // offset map (several passes), and (disk) the .cleaned/.swap recovery.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { DiskLogStore, MemoryLogStore, type LogStore, type PartitionLog } from '../../src/log/index.js';
+import { describe, expect, it } from 'vitest';
+import { DiskLogStore, MemoryLogStore, type PartitionLog } from '../../src/log/index.js';
 import type { DiskPartitionLog } from '../../src/log/disk-partition.js';
 import type { MaintainedPartition } from '../../src/log/maintenance.js';
 import { logPolicy } from '../../src/log/log-config.js';
@@ -24,22 +23,13 @@ import {
   decodeRecords,
   type DecodedRecord,
 } from '../../src/wire/record-batch.js';
+import { tempStores } from '../helpers/temp-stores.js';
 
 const silent = pino({ level: 'silent' });
 const NOW = 1_700_000_000_000;
 const HOUR = 3_600_000;
 
-const tempDirs: string[] = [];
-const opened: LogStore[] = [];
-afterEach(async () => {
-  for (const s of opened.splice(0)) await s.close();
-  for (const d of tempDirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kafkalite-cleaner-'));
-  tempDirs.push(dir);
-  return dir;
-}
+const { tempDir, opened } = tempStores('kafkalite-cleaner-');
 
 type Store = DiskLogStore | MemoryLogStore;
 interface Backend {
