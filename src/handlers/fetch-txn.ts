@@ -5,6 +5,7 @@
  * drops their records (Kafka's UnifiedLog.read with FetchTxnCommitted).
  */
 import type { Broker } from '../broker.js';
+import type { ReadAlloc } from '../log/read-buffers.js';
 import type { PartitionLog, ReadResult } from '../log/types.js';
 import { baseOffsetAt, lastOffsetAt } from '../wire/record-batch.js';
 
@@ -21,8 +22,9 @@ export function readCommitted(
   maxBytes: number,
   minOneBatch: boolean,
   lastStableOffset: bigint,
+  alloc?: ReadAlloc,
 ): ReadResult & { abortedTransactions: AbortedTransaction[] } {
-  const r = log.read(offset, maxBytes, minOneBatch);
+  const r = log.read(offset, maxBytes, minOneBatch, alloc);
   let batches = r.batches;
   let size = r.size;
   // Batches never straddle the LSO (it is the first offset of a batch), so cut whole batches.

@@ -1,3 +1,4 @@
+import { readBuffers, type ReadAlloc, type ReadLease } from '../log/read-buffers.js';
 import type { PartitionLog } from '../log/types.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { FetchRequest, FetchResponse } from '../wire/messages/fetch.js';
@@ -35,8 +36,14 @@ export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 0, max: 1
   const { topics, wanted } = plan(req, ctx);
   const deadline = Date.now() + Math.max(0, req.maxWaitMs);
   const goneError = ctx.apiVersion >= 13 ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
+  // Disk reads go into pooled buffers, recycled once the response is on the socket (read-buffers.ts).
+  let lease: ReadLease | null = null;
   for (;;) {
-    const bytes = readAll(req, wanted, ctx, goneError);
+    const previous = lease;
+    lease = ctx.afterWrite ? readBuffers.lease() : null;
+    const bytes = readAll(req, wanted, ctx, goneError, lease?.alloc);
+    // Every partition's records were just replaced, so the previous pass's buffers are unreferenced.
+    previous?.release();
     const remaining = deadline - Date.now();
     const anyError = wanted.some((w) => w.out.errorCode !== ErrorCode.NONE);
     if (bytes >= req.minBytes || remaining <= 0 || anyError || wanted.length === 0) break;
@@ -47,6 +54,7 @@ export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 0, max: 1
     );
     if (woke === 'closed') break;
   }
+  if (lease) ctx.afterWrite!(lease.release);
   return { throttleTimeMs: 0, errorCode: ErrorCode.NONE, sessionId: 0, responses: topics };
 });
 
@@ -80,7 +88,7 @@ function plan(req: Req, ctx: RequestContext): { topics: NonNullable<Res['respons
 }
 
 /** Fills every partition's result from the log; returns the record bytes gathered. */
-function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: number): number {
+function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: number, alloc: ReadAlloc | undefined): number {
   let remaining = req.maxBytes;
   let total = 0;
   for (const w of wanted) {
@@ -117,10 +125,10 @@ function readAll(req: Req, wanted: Wanted[], ctx: RequestContext, goneError: num
     const limit = Math.max(0, Math.min(w.partitionMaxBytes, remaining));
     let r;
     if (req.isolationLevel === 1) {
-      const c = readCommitted(ctx.broker, log, w.fetchOffset, limit, total === 0, lso);
+      const c = readCommitted(ctx.broker, log, w.fetchOffset, limit, total === 0, lso, alloc);
       out.abortedTransactions = c.abortedTransactions;
       r = c;
-    } else r = log.read(w.fetchOffset, limit, total === 0);
+    } else r = log.read(w.fetchOffset, limit, total === 0, alloc);
     out.records = r.batches.length === 1 ? r.batches[0]! : r.batches;
     // Fetch < v10: no zstd; v0–3: legacy message sets (fetch-conversion.ts).
     if (needsFetchConversion(ctx.apiVersion)) {

@@ -22,6 +22,8 @@ export interface RequestContext {
   readonly listener?: string | undefined;
   /** Principal, client address and SASL state of the connection (src/security); absent on the default PLAINTEXT path. */
   readonly session?: Session | undefined;
+  /** Runs a function once the response has been written to the socket (e.g. to recycle read buffers); absent when handlers are called directly. */
+  readonly afterWrite?: ((fn: () => void) => void) | undefined;
 }
 
 export type HandlerResult<T> = T | null | Promise<T | null>;

@@ -21,6 +21,7 @@ import { BatchList } from './batch-list.js';
 import { cleanDiskPartition, type CompactOptions, type CompactResult } from './cleaner.js';
 import { fsyncDir, writeFileAtomicSync } from './file-io.js';
 import type { MaintainedPartition } from './maintenance.js';
+import type { ReadAlloc } from './read-buffers.js';
 import type { SegmentStat } from './retention.js';
 import { Segment, parseSegmentFileName, type SegmentOptions } from './segment.js';
 import { commitCleaned, deleteSegmentFiles, installSwap, recoverCleanerFiles } from './segment-writer.js';
@@ -150,7 +151,7 @@ export class DiskPartitionLog implements PartitionLog, MaintainedPartition {
     this.segments.push(Segment.create(this.dir, baseOffset, segmentOptions(this.opts, this.policy)));
   }
 
-  read(offset: bigint, maxBytes: number, minOneBatch: boolean): ReadResult {
+  read(offset: bigint, maxBytes: number, minOneBatch: boolean, alloc?: ReadAlloc): ReadResult {
     // A fetch may still hold a partition whose topic was just deleted: it reads as empty.
     if (this.closed || offset >= this.logEndOffset) return { batches: [], size: 0 };
     if (this.cache.covers(offset)) return this.cache.read(offset, maxBytes, minOneBatch);
@@ -162,7 +163,7 @@ export class DiskPartitionLog implements PartitionLog, MaintainedPartition {
       const loc = seg.findBatch(from);
       if (loc) {
         this.useSegment(seg);
-        const r = seg.read(loc, maxBytes - size, minOneBatch && batches.length === 0);
+        const r = seg.read(loc, maxBytes - size, minOneBatch && batches.length === 0, alloc);
         for (const b of r.batches) batches.push(b);
         size += r.size;
         if (!r.reachedEnd) break;

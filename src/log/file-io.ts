@@ -17,9 +17,9 @@ export function readFully(fd: number, buf: Buffer, position: number): number {
   return done;
 }
 
-/** Reads `length` bytes at `position` into a new buffer (shorter at EOF). */
-export function readAt(fd: number, position: number, length: number): Buffer {
-  const buf = Buffer.allocUnsafe(length);
+/** Reads `length` bytes at `position` into a new buffer, or one from `alloc` (shorter at EOF). */
+export function readAt(fd: number, position: number, length: number, alloc: (size: number) => Buffer = Buffer.allocUnsafe): Buffer {
+  const buf = alloc(length);
   const n = readFully(fd, buf, position);
   return n === length ? buf : buf.subarray(0, n);
 }

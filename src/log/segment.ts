@@ -20,6 +20,7 @@ import {
 } from '../wire/record-batch.js';
 import type { AppendedBatch } from './assign-offsets.js';
 import { readAt, writeFully } from './file-io.js';
+import type { ReadAlloc } from './read-buffers.js';
 import { OffsetIndex } from './offset-index.js';
 import { TimeIndex } from './time-index.js';
 import type { TimestampLookup } from './types.js';
@@ -202,16 +203,16 @@ export class Segment {
   /**
    * Whole batches from `first` on, within `budget` bytes (the first batch even
    * when larger, if `minOneBatch`), read with one syscall into one buffer and
-   * returned as slices of it.
+   * returned as slices of it (from `alloc` when given: a pooled buffer).
    */
-  read(first: BatchLocation, budget: number, minOneBatch: boolean): SegmentRead {
+  read(first: BatchLocation, budget: number, minOneBatch: boolean, alloc?: ReadAlloc): SegmentRead {
     const available = this.size - first.pos;
     let want = Math.min(available, budget);
     if (first.size > want) {
       if (!minOneBatch) return { batches: [], size: 0, reachedEnd: false };
       want = first.size;
     }
-    const buf = readAt(this.handle(), first.pos, want);
+    const buf = readAt(this.handle(), first.pos, want, alloc);
     const batches: Buffer[] = [];
     let p = 0;
     while (buf.length - p >= LOG_OVERHEAD) {

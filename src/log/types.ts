@@ -3,6 +3,7 @@
  * data travels as bytes: appends take already-validated RecordBatch v2 bytes,
  * reads return whole batches as Buffer slices.
  */
+import type { ReadAlloc } from './read-buffers.js';
 
 /** Topic-level configs as Kafka names them (`retention.ms`, `segment.bytes`, ...), values as strings. */
 export type TopicConfigs = Record<string, string>;
@@ -75,8 +76,10 @@ export interface PartitionLog {
    * Reads whole batches from the one containing `offset`, up to `maxBytes`; the
    * first batch is returned even when larger than `maxBytes` if `minOneBatch`.
    * Offsets outside [logStartOffset, logEndOffset] are the caller's to check.
+   * A disk backend reads into buffers from `alloc` when given (a ReadLease's,
+   * see read-buffers.ts); batches held in memory are returned as they are.
    */
-  read(offset: bigint, maxBytes: number, minOneBatch: boolean): ReadResult;
+  read(offset: bigint, maxBytes: number, minOneBatch: boolean, alloc?: ReadAlloc): ReadResult;
 
   /**
    * Earliest offset whose batch max timestamp is >= timestamp, or null when none.

@@ -14,7 +14,7 @@
  *   re-authentication is accepted, any other request closes the connection.
  */
 import type { Handler } from '../handlers/handler.js';
-import type { Connection, Dispatch, DispatchResult } from '../server/connection.js';
+import type { AfterWrite, Connection, Dispatch, DispatchResult } from '../server/connection.js';
 import { codecFor, encodeResponseFrame } from '../wire/codecs.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { readRequestHeader } from '../wire/header.js';
@@ -27,9 +27,9 @@ const SASL_AUTHENTICATE = 36;
 
 export function saslGate(inner: Dispatch, handlers: readonly Handler[]): Dispatch {
   const table = new Map(handlers.map((h) => [h.apiKey, h]));
-  return (frame: Buffer, conn: Connection): Promise<DispatchResult> | DispatchResult => {
+  return (frame: Buffer, conn: Connection, afterWrite?: AfterWrite): Promise<DispatchResult> | DispatchResult => {
     const sasl = conn.session?.sasl;
-    if (!sasl) return inner(frame, conn);
+    if (!sasl) return inner(frame, conn, afterWrite);
     const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
     switch (sasl.phase) {
       case 'complete':
@@ -38,14 +38,14 @@ export function saslGate(inner: Dispatch, handlers: readonly Handler[]): Dispatc
           conn.close('SASL session expired');
           return null;
         }
-        return inner(frame, conn);
+        return inner(frame, conn, afterWrite);
       case 'handshake':
-        if (apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE) return inner(frame, conn);
+        if (apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE) return inner(frame, conn, afterWrite);
         conn.log.info({ apiKey }, `closing connection: unexpected Kafka request of type ${apiKey} during SASL handshake`);
         conn.close('request before SASL authentication');
         return null;
       case 'authenticate':
-        if (apiKey === SASL_AUTHENTICATE) return inner(frame, conn);
+        if (apiKey === SASL_AUTHENTICATE) return inner(frame, conn, afterWrite);
         return illegalState(frame, conn, table);
       case 'raw':
         return sasl.rawToken(frame).then((token) => {

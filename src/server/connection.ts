@@ -27,11 +27,18 @@ import { DEFAULT_MAX_FRAME_SIZE, Framer } from './framer.js';
 export type DispatchResult = Buffer[] | null;
 
 /**
+ * Registers a function to run once this request's response has been written to
+ * the socket (or will never be): the moment buffers referenced by the response
+ * may be reused.
+ */
+export type AfterWrite = (fn: () => void) => void;
+
+/**
  * Handles one request frame (header + body, without the size prefix). May throw or
  * reject with ProtocolError to close the connection as malformed; any other error
  * also closes this connection (and is logged as a bug), never the process.
  */
-export type Dispatch = (frame: Buffer, conn: Connection) => Promise<DispatchResult> | DispatchResult;
+export type Dispatch = (frame: Buffer, conn: Connection, afterWrite?: AfterWrite) => Promise<DispatchResult> | DispatchResult;
 
 export const DEFAULT_MAX_IN_FLIGHT = 100;
 
@@ -62,6 +69,8 @@ export interface ConnectionEvents {
 interface Slot {
   done: boolean;
   response: DispatchResult;
+  /** AfterWrite callbacks, run when the socket has taken the response (or the connection dropped it). */
+  written: (() => void)[] | null;
 }
 
 export class Connection extends EventEmitter<ConnectionEvents> {
@@ -156,6 +165,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   close(reason = 'closed'): void {
     if (this.closeReason !== null) return;
     this.closeReason = reason;
+    // Finished responses are dropped unsent; unfinished ones run their callbacks in complete().
+    for (const slot of this.queue) if (slot.done) runWritten(slot);
     this.queue.length = 0;
     this.framer.reset();
     this.socket.destroy();
@@ -277,11 +288,11 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       );
     }
 
-    const slot: Slot = { done: false, response: null };
+    const slot: Slot = { done: false, response: null, written: null };
     this.queue.push(slot);
     let result: ReturnType<Dispatch>;
     try {
-      result = this.dispatchFn(frame, this);
+      result = this.dispatchFn(frame, this, (fn) => (slot.written ??= []).push(fn));
     } catch (err) {
       this.fail(err);
       return;
@@ -305,7 +316,10 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private complete(slot: Slot, response: DispatchResult): void {
-    if (this.closeReason !== null) return;
+    if (this.closeReason !== null) {
+      runWritten(slot);
+      return;
+    }
     slot.done = true;
     slot.response = response;
     if (this.queue[0] === slot) this.flush();
@@ -318,11 +332,19 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     socket.cork();
     try {
       while (this.queue.length > 0 && this.queue[0]!.done) {
-        const { response } = this.queue.shift()!;
-        if (response === null) continue;
-        for (const buf of response) {
-          if (buf.length > 0) socket.write(buf);
+        const slot = this.queue.shift()!;
+        const response = slot.response ?? [];
+        // Writes complete in order, so the last non-empty buffer's callback means the whole response went out.
+        let last = response.length - 1;
+        while (last >= 0 && response[last]!.length === 0) last--;
+        for (let i = 0; i <= last; i++) {
+          const buf = response[i]!;
+          if (buf.length === 0) continue;
+          // The callback also runs (with an error) when the socket is destroyed first.
+          if (i === last && slot.written !== null) socket.write(buf, () => runWritten(slot));
+          else socket.write(buf);
         }
+        if (last < 0) runWritten(slot);
       }
     } finally {
       socket.uncork();
@@ -352,6 +374,13 @@ export class Connection extends EventEmitter<ConnectionEvents> {
       this.close('internal error');
     }
   }
+}
+
+function runWritten(slot: Slot): void {
+  const fns = slot.written;
+  if (fns === null) return;
+  slot.written = null;
+  for (const fn of fns) fn();
 }
 
 let fallback: Logger | undefined;

@@ -9,7 +9,7 @@ import { codecFor, encodeResponseFrame } from '../wire/codecs.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { readRequestHeader } from '../wire/header.js';
 import { Reader } from '../wire/reader.js';
-import type { Connection, Dispatch, DispatchResult } from './connection.js';
+import type { AfterWrite, Connection, Dispatch, DispatchResult } from './connection.js';
 import { ProtocolError } from './errors.js';
 
 const API_VERSIONS = 18;
@@ -19,7 +19,7 @@ export function createDispatcher(broker: Broker, handlers: readonly Handler[]): 
   // Version emulation, metrics, recording and fault injection (src/admin/hooks.ts); absent on test doubles.
   const hooks = (broker as Partial<Broker>).hooks;
 
-  return (frame: Buffer, conn: Connection): Promise<DispatchResult> | DispatchResult => {
+  return (frame: Buffer, conn: Connection, afterWrite?: AfterWrite): Promise<DispatchResult> | DispatchResult => {
     const r = new Reader(frame);
     const header = readRequestHeader(r);
     if (r.error !== null) throw new ProtocolError(`malformed request header: ${r.error}`);
@@ -51,7 +51,7 @@ export function createDispatcher(broker: Broker, handlers: readonly Handler[]): 
     const request = codec.decode(r);
     if (r.error !== null) throw new ProtocolError(`malformed ${handler.name} v${apiVersion} request: ${r.error}`);
 
-    const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId: header.clientId, broker, log: conn.log, listener: conn.listenerName, session: conn.session, nodeId: conn.nodeId };
+    const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId: header.clientId, broker, log: conn.log, listener: conn.listenerName, session: conn.session, nodeId: conn.nodeId, afterWrite };
     const encode = (response: unknown): DispatchResult =>
       response === null ? null : encodeResponseFrame(apiKey, apiVersion, correlationId, response);
     if (hooks) return hooks.handle(handler, request, ctx, conn, frame.length, encode);

@@ -535,3 +535,91 @@ describe('KafkaServer over loopback', () => {
     expect(client.responses).toHaveLength(0);
   });
 });
+
+// ---------- afterWrite: when a response's buffers may be reused ----------
+
+describe('afterWrite callbacks', () => {
+  it('run once the socket has taken the whole response, not before', async () => {
+    const payload = Buffer.alloc(32 * MiB, 3); // far more than loopback socket buffers hold
+    let written = 0;
+    const server = await serve({
+      dispatch: (frame, _conn, afterWrite) => {
+        afterWrite!(() => written++);
+        return response(correlationOf(frame), payload);
+      },
+    });
+    const socket = await rawSocket(server.port);
+    socket.pause();
+    socket.write(request(1));
+    await waitUntil(() => onlyConnection(server).socket.writableLength > 0, 5000, 'response queued');
+    await sleep(100);
+    expect(written).toBe(0); // the client is not reading: the payload is still ours
+    const reader = new Client(socket);
+    socket.resume();
+    await reader.waitResponses(1, 20_000);
+    await waitUntil(() => written === 1, 5000, 'afterWrite');
+    expect(reader.responses[0]!.length).toBe(4 + payload.length);
+    expect(written).toBe(1);
+  });
+
+  it('run at once for a request that gets no response', async () => {
+    let written = 0;
+    const server = await serve({
+      dispatch: (frame, _conn, afterWrite) => {
+        afterWrite!(() => written++);
+        return correlationOf(frame) === 1 ? null : response(correlationOf(frame));
+      },
+    });
+    const client = await tcpClient(server.port);
+    client.socket.write(Buffer.concat([request(1), request(2)]));
+    await client.waitResponses(1);
+    await waitUntil(() => written === 2, 5000, 'both callbacks');
+    expect(client.correlations()).toEqual([2]);
+  });
+
+  it('run when the connection closes: for finished responses at close, for unfinished ones when they finish', async () => {
+    const events: string[] = [];
+    let finishSlow!: () => void;
+    const server = await serve({
+      dispatch: (frame, _conn, afterWrite) => {
+        const id = correlationOf(frame);
+        afterWrite!(() => events.push(`written ${id}`));
+        if (id !== 1) return response(id); // 2 finishes at once but waits behind 1
+        return new Promise<DispatchResult>((resolve) => {
+          finishSlow = () => {
+            events.push('1 finished');
+            resolve(response(1));
+          };
+        });
+      },
+    });
+    const client = await tcpClient(server.port);
+    client.socket.write(Buffer.concat([request(1), request(2)]));
+    await waitUntil(() => finishSlow !== undefined && onlyConnection(server).inFlight === 2, 5000, 'two in flight');
+    expect(events).toEqual([]);
+    onlyConnection(server).close('test');
+    expect(events).toEqual(['written 2']);
+    finishSlow();
+    await waitUntil(() => events.length === 3, 5000, 'slow callback');
+    expect(events).toEqual(['written 2', '1 finished', 'written 1']);
+    expect(client.responses).toHaveLength(0);
+  });
+
+  it('run when the socket is destroyed with the response still unsent', async () => {
+    const payload = Buffer.alloc(32 * MiB, 5);
+    let written = 0;
+    const server = await serve({
+      dispatch: (frame, _conn, afterWrite) => {
+        afterWrite!(() => written++);
+        return response(correlationOf(frame), payload);
+      },
+    });
+    const socket = await rawSocket(server.port);
+    socket.pause();
+    socket.write(request(1));
+    await waitUntil(() => onlyConnection(server).socket.writableLength > 0, 5000, 'response queued');
+    expect(written).toBe(0);
+    socket.destroy();
+    await waitUntil(() => written === 1, 5000, 'afterWrite after reset');
+  });
+});
