@@ -6,13 +6,15 @@
  *  - A topic whose `compression.type` names a codec stores its batches with
  *    that codec: a batch compressed otherwise is recompressed, keeping its
  *    offsets, timestamps and producer fields (`recompressForTopic`).
+ *  - A CreateTime batch is stored with maxTimestamp = its largest record
+ *    timestamp, whatever the producer wrote there (`fillMaxTimestamp`).
  * Everything else (validation, CRC, append) is produce.ts's.
  */
-import { recompressBatch } from '../wire/batch-records.js';
+import { recompressBatch, recordsMaxTimestamp } from '../wire/batch-records.js';
 import { Codec, codecForCompressionType, codecName, codecReady } from '../wire/compression/index.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import { isLegacyMessageSet, legacyToBatch, readProducedMessageSet } from '../wire/legacy-records.js';
-import { BatchView } from '../wire/record-batch.js';
+import { BatchView, setMaxTimestamp } from '../wire/record-batch.js';
 
 export interface ConversionRejection {
   errorCode: number;
@@ -68,4 +70,26 @@ export function recompressForTopic(batch: BatchView, compressionType: string, ma
     return { errorCode: ErrorCode.MESSAGE_TOO_LARGE, message: `The batch size ${buf.length} after recompression as ${codecName(codec)} is larger than the max message size ${maxMessageBytes}` };
   }
   return new BatchView(buf);
+}
+
+/**
+ * Kafka's LogValidator sets every CreateTime batch's maxTimestamp to its
+ * largest record timestamp (uncompressed and compressed paths alike), so time
+ * lookups (ListOffsets by timestamp, the time index, time-based retention)
+ * never depend on the producer's header. sarama before IBM/sarama#3108 (2025)
+ * leaves it at -1. Only a header that cannot be right is recomputed: below
+ * baseTimestamp, the first record's timestamp; other batches cost one
+ * comparison. Patched in place (with the CRC); undecodable records are
+ * CORRUPT_MESSAGE. Returns null when the batch is fine as it is (or fixed).
+ */
+export function fillMaxTimestamp(batch: BatchView): ConversionRejection | null {
+  if (batch.timestampType !== 0 || batch.maxTimestamp >= batch.baseTimestamp) return null;
+  let max: bigint;
+  try {
+    max = recordsMaxTimestamp(batch.buf);
+  } catch (err) {
+    return { errorCode: ErrorCode.CORRUPT_MESSAGE, message: `cannot read the records of the ${codecName(batch.compression)} batch: ${(err as Error).message}` };
+  }
+  if (max !== batch.maxTimestamp) setMaxTimestamp(batch.buf, max);
+  return null;
 }

@@ -6,7 +6,7 @@ import { BatchView, setPartitionLeaderEpoch, splitBatches } from '../wire/record
 import type { InputMessage } from '../wire/schema.js';
 import { defineHandler, type RequestContext } from './handler.js';
 import { lookupPartition } from './partition-checks.js';
-import { produceCodecsPending, recompressForTopic, upConvertProduce } from './produce-conversion.js';
+import { fillMaxTimestamp, produceCodecsPending, recompressForTopic, upConvertProduce } from './produce-conversion.js';
 import { producerAppend, transactionalProduceError } from './produce-txn.js';
 
 type PartitionResult = NonNullable<NonNullable<InputMessage<typeof ProduceResponse>['responses']>[number]['partitionResponses']>[number];
@@ -85,6 +85,9 @@ function appendPartition(ctx: RequestContext, topic: string, partition: number, 
   setPartitionLeaderEpoch(batch.buf, broker.leaderEpochOf(topic, partition));
   // Topic override, else the broker's log.message.timestamp.type.
   const logAppendTime = broker.topicConfig(topicInfo, 'message.timestamp.type') === 'LogAppendTime' ? BigInt(Date.now()) : undefined;
+  // CreateTime: maxTimestamp from the records when the producer left it unset (produce-conversion.ts).
+  const unreadable = logAppendTime === undefined ? fillMaxTimestamp(batch) : null;
+  if (unreadable) return error(partition, unreadable.errorCode, unreadable.message);
   // Idempotent/transactional batches: duplicates and sequence/epoch/transaction errors answer without an append.
   const eos = producerAppend(ctx, log, batch);
   if (eos?.reject) return { index: partition, ...eos.reject };

@@ -73,6 +73,13 @@ export function readRecords(batch: Buffer): DecodedRecord[] {
   return decodeRecords(decompressBatch(batch));
 }
 
+/** The largest record timestamp of a CreateTime batch, whatever its codec (-1 when it has no records). Throws like readRecords. */
+export function recordsMaxTimestamp(batch: Buffer): bigint {
+  let max = -1n;
+  for (const r of readRecords(batch)) if (r.timestamp > max) max = r.timestamp;
+  return max;
+}
+
 /** buildRecordBatch plus a codec: builds the batch, then compresses its records. */
 export function buildBatch(opts: BuildBatchOptions & { compression?: number }): Buffer {
   const batch = buildRecordBatch(opts);

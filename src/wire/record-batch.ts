@@ -245,6 +245,13 @@ export function setLogAppendTime(buf: Buffer, timestamp: bigint, pos = 0): void 
   buf.writeUInt32BE(crc32c(buf.subarray(pos + ATTRIBUTES_OFFSET, pos + size)), pos + CRC_OFFSET);
 }
 
+/** Patches maxTimestamp in place and recomputes the CRC, which covers it. */
+export function setMaxTimestamp(buf: Buffer, timestamp: bigint, pos = 0): void {
+  const size = LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);
+  buf.writeBigInt64BE(timestamp, pos + MAX_TIMESTAMP_OFFSET);
+  buf.writeUInt32BE(crc32c(buf.subarray(pos + ATTRIBUTES_OFFSET, pos + size)), pos + CRC_OFFSET);
+}
+
 // Header readers at a position, for walking stored batches without allocating views.
 export function batchSizeAt(buf: Buffer, pos: number): number {
   return LOG_OVERHEAD + buf.readInt32BE(pos + BATCH_LENGTH_OFFSET);

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codecFor } from '../../src/wire/codecs.js';
 import { ErrorCode } from '../../src/wire/error-codes.js';
 import { Reader } from '../../src/wire/reader.js';
-import { buildRecordBatch, decodeRecords, splitBatches, type BatchView, type RecordInput } from '../../src/wire/record-batch.js';
+import { buildBatch } from '../../src/wire/batch-records.js';
+import { Codec } from '../../src/wire/compression/index.js';
+import { BatchView, buildRecordBatch, decodeRecords, setMaxTimestamp, splitBatches, type RecordInput } from '../../src/wire/record-batch.js';
 import { Writer } from '../../src/wire/writer.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -657,6 +659,28 @@ describe('Produce errors', () => {
     expect(byTs.map((p) => [p.offset, p.timestamp])).toEqual([[0n, pr.logAppendTimeMs]]);
     const max = await listOffsets(7, t, [{ partitionIndex: 0, timestamp: -3n }]);
     expect(max.map((p) => p.timestamp)).toEqual([pr.logAppendTimeMs]);
+  });
+
+  it('CreateTime batches without a maxTimestamp (-1, as sarama before IBM/sarama#3108 sends) are stored with their largest record timestamp; ListOffsets finds them', async () => {
+    // Kafka's LogValidator sets maxTimestamp from the records for uncompressed and compressed batches alike.
+    const t = topicName('no-max-timestamp');
+    await createTopic(t, 1);
+    const records = (names: string[]) => names.map((v) => ({ key: Buffer.from(v), value: Buffer.from(v) }));
+    const plain = buildRecordBatch({ baseTimestamp: T, records: records(['p0', 'p1', 'p2']).map((r, i) => ({ ...r, timestampDelta: [0, 30, 10][i] })) });
+    const gzip = buildBatch({ compression: Codec.Gzip, baseTimestamp: T + 100n, records: records(['g3', 'g4']).map((r, i) => ({ ...r, timestampDelta: [0, -60][i] })) });
+    for (const b of [plain, gzip]) {
+      setMaxTimestamp(b, -1n);
+      expect(new BatchView(b).crcValid).toBe(true);
+    }
+    expect((await produce(t, 0, plain, { version: 3 })).errorCode).toBe(ErrorCode.NONE);
+    expect((await produce(t, 0, gzip, { version: 9 })).errorCode).toBe(ErrorCode.NONE);
+    const stored = batchesOf((await fetch(11, [{ topic: t, partition: 0, fetchOffset: 0n }])).responses[0].partitions[0].records);
+    expect(stored.map((b) => [b.baseOffset, b.timestampType, b.baseTimestamp, b.maxTimestamp, b.crcValid])).toEqual([
+      [0n, 0, T, T + 30n, true],
+      [3n, 0, T + 100n, T + 100n, true],
+    ]);
+    const ps = await listOffsets(7, t, [T + 5n, T + 30n, T + 31n, T + 100n, -3n].map((timestamp) => ({ partitionIndex: 0, timestamp })));
+    expect(ps.map((p) => [p.offset, p.timestamp])).toEqual([[1n, T + 30n], [1n, T + 30n], [3n, T + 100n], [3n, T + 100n], [3n, T + 100n]]);
   });
 
   it('acks=0 gets no response; the next request on the connection gets its own, with its correlation id', async () => {
