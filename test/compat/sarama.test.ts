@@ -9,6 +9,7 @@
 // stored is read back with the raw client.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import kafkajs from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecords } from '../../src/wire/batch-records.js';
 import { codecReady, Codec } from '../../src/wire/compression/index.js';
@@ -20,6 +21,7 @@ import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { buildGoClient, goPackageInstalled, goVersion, runProcess, type ProcessResult } from '../helpers/go-client.js';
 import { RawClient } from '../helpers/raw-client.js';
 
+const { Kafka, logLevel } = kafkajs;
 const SARAMA = 'github.com/Shopify/sarama';
 const available = goVersion !== null && goPackageInstalled(SARAMA);
 const SKIP_REASON = `sarama tests skipped: ${goVersion === null ? 'no go on PATH' : `${SARAMA} not in /usr/share/gocode`} (apt-get install golang-go golang-github-shopify-sarama-dev; .ci/run does)`;
@@ -403,6 +405,32 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, () =
     expect(await saramaError('consume', '2.1.0', { topic: zTopic, partitions: 1, count: 3 }, { timeoutMs: 15_000 })).toBe(
       `sarama-client consume: consume error: kafka: error while consuming ${zTopic}/0: kafka server: The requesting client does not support the compression type of given partition.`,
     );
+  });
+
+  it('IsolationLevel ReadCommitted (Fetch v4) at 0.11.0.0 and 2.1.0 skips an aborted transaction written by kafkajs; ReadUncommitted sees it', async () => {
+    const topic = topicName('txn');
+    await createTopic(topic, 1);
+    const kafka = new Kafka({ brokers: [broker.bootstrapServers], logLevel: logLevel.NOTHING });
+    const p = kafka.producer({ transactionalId: topicName('txn-id'), idempotent: true, maxInFlightRequests: 1 });
+    await p.connect();
+    try {
+      for (const [values, commit] of [[['c1', 'c2'], true], [['a1', 'a2'], false], [['c3'], true]] as const) {
+        const t = await p.transaction();
+        await t.send({ topic, messages: values.map((value) => ({ key: 'k', value })) });
+        await (commit ? t.commit() : t.abort());
+      }
+    } finally {
+      await p.disconnect();
+    }
+    // Offsets: c1 0, c2 1, marker 2, a1 3, a2 4, marker 5, c3 6, marker 7.
+    for (const version of ['0.11.0.0', '2.1.0']) {
+      const committed = await sarama<{ messages: Consumed[]; extra: number }>('consume', version, { topic, partitions: 1, count: 3, isolation: 'committed' });
+      expect(committed.messages.map((m) => [m.offset, m.value]), version).toEqual([[0, 'c1'], [1, 'c2'], [6, 'c3']]);
+      expect(committed.extra).toBe(0);
+      const all = await sarama<{ messages: Consumed[]; extra: number }>('consume', version, { topic, partitions: 1, count: 5 });
+      expect(all.messages.map((m) => [m.offset, m.value]), version).toEqual([[0, 'c1'], [1, 'c2'], [3, 'a1'], [4, 'a2'], [6, 'c3']]);
+      expect(all.extra).toBe(0);
+    }
   });
 
   // ------------------------------------------------------------------ idempotent producer

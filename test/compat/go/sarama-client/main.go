@@ -34,6 +34,7 @@ var (
 	partitioner = flag.String("partitioner", "manual", "manual (message partition) or hash (sarama's FNV-1a of the key)")
 	times       = flag.String("times", "", "offsets: comma-separated timestamps (ms) to look up")
 	offset      = flag.Int64("offset", 0, "delete-records: delete before this offset")
+	isolation   = flag.String("isolation", "uncommitted", "consume: uncommitted or committed (Consumer.IsolationLevel, 0.11+)")
 	fetchSize   = flag.Int("fetch-default", 0, "consume: Consumer.Fetch.Default (bytes per partition and fetch)")
 	timeout     = flag.Duration("timeout", 20*time.Second, "give up after this long")
 	clientID    = flag.String("client-id", "", "client id (default sarama-compat-<version>)")
@@ -554,6 +555,9 @@ func runConsume() (interface{}, error) {
 	cfg.Consumer.MaxWaitTime = 100 * time.Millisecond
 	if *fetchSize > 0 {
 		cfg.Consumer.Fetch.Default = int32(*fetchSize)
+	}
+	if *isolation == "committed" {
+		cfg.Consumer.IsolationLevel = sarama.ReadCommitted
 	}
 	client, err := sarama.NewClient(addrs(), cfg)
 	if err != nil {
