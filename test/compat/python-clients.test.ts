@@ -53,6 +53,7 @@ interface Delivery {
 interface GroupPairResult {
   assignments: Record<string, number[][]>;
   stable: Record<string, number[]>;
+  described: unknown;
   final: Record<string, number[]>;
   consumed: Record<string, Consumed[]>;
   committed: Record<string, Record<string, number>>;
@@ -249,6 +250,11 @@ describe.skipIf(!confluentAvailable)(confluentAvailable ? 'confluent-kafka-pytho
     expect([...r.stable[m1]!, ...r.stable[m2]!].sort()).toEqual([0, 1, 2, 3]);
     // No rebalance once the group was stable.
     expect(r.final).toEqual(r.stable);
+    // AdminClient.list_groups(group) meanwhile (ListGroups, DescribeGroups v0): librdkafka's first assignor, range.
+    expect(r.described).toEqual({
+      state: 'Stable', protocolType: 'consumer', protocol: 'range', error: null,
+      members: [m1, m2].map((clientId) => ({ clientId, clientHost: '/127.0.0.1', hasMetadata: true, hasAssignment: true })),
+    });
     for (const m of [m1, m2]) {
       // Each member read exactly the records of its own partitions, once.
       expect([...r.consumed[m]!].sort(byPartitionOffset)).toEqual(asConsumed(messages, r.deliveries, 1).filter((c) => r.stable[m]!.includes(c.partition)));
@@ -462,6 +468,11 @@ describe.skipIf(!kafkaPythonAvailable)(kafkaPythonAvailable ? 'kafka-python 2.0.
     expect(r.stable[m1]).toHaveLength(2);
     expect([...r.stable[m1]!, ...r.stable[m2]!].sort()).toEqual([0, 1, 2, 3]);
     expect(r.final).toEqual(r.stable);
+    // describe_consumer_groups meanwhile (DescribeGroups v3): each member's subscription and assignment as it decodes them.
+    expect(r.described).toEqual({
+      state: 'Stable', protocolType: 'consumer', protocol: 'range',
+      members: [m1, m2].map((clientId) => ({ clientId, clientHost: '/127.0.0.1', subscription: [t], assignment: { [t]: r.stable[clientId] } })),
+    });
     for (const m of [m1, m2]) {
       expect([...r.consumed[m]!].sort(byPartitionOffset)).toEqual(asConsumed(messages, r.deliveries, 0).filter((c) => r.stable[m]!.includes(c.partition)));
       expect(r.committed[m]).toEqual({ 0: 5, 1: 5, 2: 5, 3: 5 });

@@ -113,6 +113,16 @@ def op_describe_configs(args):
     return out
 
 
+def describe_group(args):
+    """The group as AdminClient.list_groups(group) describes it (ListGroups + DescribeGroups v0), members by client id."""
+    a = AdminClient(conf(args))
+    [g] = a.list_groups(args['group'], timeout=10)
+    return {
+        'state': g.state, 'protocolType': g.protocol_type, 'protocol': g.protocol, 'error': err_out(g.error),
+        'members': sorted([{'clientId': m.client_id, 'clientHost': m.client_host, 'hasMetadata': len(m.metadata) > 0, 'hasAssignment': len(m.assignment) > 0} for m in g.members], key=lambda m: m['clientId']),
+    }
+
+
 def op_list_groups(args):
     a = AdminClient(conf(args))
     return sorted(
@@ -269,6 +279,7 @@ def op_group_pair(args):
     if not all(len(c.assignment()) == half for c in members.values()):
         raise RuntimeError('group did not settle: %r' % assignments)
     stable_after = {name: sorted(tp.partition for tp in c.assignment()) for name, c in members.items()}
+    described = describe_group(args)
     p = Producer(conf(args, **{'client.id': '%s-producer' % args.get('clientId', 'ck')}))
     reports = produce_all(p, args['topic'], args['messages'])
     p.flush(15)
@@ -283,7 +294,7 @@ def op_group_pair(args):
     final = {name: sorted(tp.partition for tp in c.assignment()) for name, c in members.items()}
     for c in members.values():
         c.close()
-    return {'assignments': assignments, 'stable': stable_after, 'final': final, 'consumed': got, 'committed': committed, 'deliveries': reports}
+    return {'assignments': assignments, 'stable': stable_after, 'described': described, 'final': final, 'consumed': got, 'committed': committed, 'deliveries': reports}
 
 
 def op_group_consume(args):

@@ -115,6 +115,24 @@ def op_describe_configs(args):
     return out
 
 
+def describe_group_members(args):
+    """A live group as describe_consumer_groups() parses it: each member's subscription and assignment (consumer protocol)."""
+    a = admin(dict(args, clientId='%s-admin' % args.get('clientId', 'kp')))
+    g = a.describe_consumer_groups([args['group']])[0]
+    a.close()
+    return {
+        'state': g.state, 'protocolType': g.protocol_type, 'protocol': g.protocol,
+        'members': sorted([
+            {
+                'clientId': m.client_id, 'clientHost': m.client_host,
+                'subscription': list(m.member_metadata.subscription),
+                'assignment': {t: sorted(ps) for t, ps in m.member_assignment.assignment},
+            }
+            for m in g.members
+        ], key=lambda m: m['clientId']),
+    }
+
+
 def op_describe_group(args):
     a = admin(args)
     g = a.describe_consumer_groups([args['group']])[0]
@@ -238,6 +256,7 @@ def op_group_pair(args):
         stop.set()
         raise RuntimeError('group did not settle: %r %r' % (assignments, errors))
     stable = {n: assignments[n][-1] for n in got}
+    described = describe_group_members(args)
     produced = op_produce(dict(args, clientId='%s-producer' % args.get('clientId', 'kp')))
     alive = deadline(30)
     while alive() and sum(len(g) for g in got.values()) < len(args['messages']) and not errors:
@@ -247,7 +266,7 @@ def op_group_pair(args):
         t.join(20)
     if errors:
         raise RuntimeError('; '.join(errors))
-    return {'assignments': assignments, 'stable': stable, 'final': final, 'consumed': got, 'committed': committed, 'deliveries': produced}
+    return {'assignments': assignments, 'stable': stable, 'described': described, 'final': final, 'consumed': got, 'committed': committed, 'deliveries': produced}
 
 
 def op_group_consume(args):
