@@ -8,7 +8,7 @@ import type { BrokerMetrics } from './admin/broker-metrics.js';
 import type { Faults } from './admin/faults.js';
 import { applyStartupData, resetBroker, type Fixtures, type TopicSpec } from './admin/fixtures.js';
 import { RequestHooks } from './admin/hooks.js';
-import { startAdminServer, type AdminHttpServer } from './admin/http-server.js';
+import type { AdminHttpServer } from './admin/http-server.js';
 import { probeMetadata } from './admin/readiness.js';
 import type { Recording } from './admin/recording.js';
 import type { Connection } from './server/connection.js';
@@ -458,6 +458,8 @@ export async function startBroker(opts: StartBrokerOptions = {}): Promise<Broker
     // One Metadata round trip over the listener: the ready line and /ready then mean "Metadata has been served".
     await broker.readinessProbe().catch((err: unknown) => broker.logger.warn({ err }, 'readiness probe failed'));
     if (config.adminPort !== undefined) {
+      // Loaded when asked for: node:http and the web console are not needed to serve Kafka clients.
+      const { startAdminServer } = await import('./admin/http-server.js');
       admin = await startAdminServer(broker, { host: config.host, port: config.adminPort, reset: () => resetBroker(broker, startup) });
     }
   } catch (err) {

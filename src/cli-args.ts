@@ -92,13 +92,57 @@ function parseValue(flag: string, def: FlagDef, raw: string | boolean | string[]
   return String(raw);
 }
 
-/** Config from env vars, then flags (flags win). Bool flags accept `--flag`, `--flag=false` and `--no-flag`. */
-export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<BrokerConfig> & { help?: boolean; version?: boolean } {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' }, version: { type: 'boolean' } };
+type ParseArgsOptions = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
+type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** The flags as parseArgs options: every flag takes a string (bools too: `--flag=false`), plus `--no-<bool flag>`. */
+export function parseArgsOptions(): ParseArgsOptions {
+  const options: ParseArgsOptions = { help: { type: 'boolean' }, version: { type: 'boolean' } };
   for (const [flag, def] of Object.entries(FLAGS)) {
     options[flag] = def.type === 'list' ? { type: 'string', multiple: true } : { type: 'string' };
     if (def.type === 'bool') options[`no-${flag}`] = { type: 'boolean' };
   }
+  return options;
+}
+
+/**
+ * What parseArgs (strict, no positionals) returns for the usual command lines, without it:
+ * node:util loads parseArgs on first use, ~1 ms of a start-up. Only known `--name value`,
+ * `--name=value` and boolean `--name`; null for anything else (unknown or short options,
+ * `--`, positionals, a missing or dash-led value, a value given to a boolean), which
+ * parseArgs then handles, with its error messages.
+ */
+export function quickParse(args: string[], options: ParseArgsOptions): ParsedValues | null {
+  const values: ParsedValues = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--') || arg === '--') return null;
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const opt = Object.hasOwn(options, name) ? options[name]! : undefined;
+    if (!opt) return null;
+    let value: string | boolean;
+    if (opt.type === 'boolean') {
+      if (eq >= 0) return null;
+      value = true;
+    } else if (eq >= 0) {
+      value = arg.slice(eq + 1);
+    } else {
+      const next = args[i + 1];
+      // parseArgs refuses `--port -1` as ambiguous (`--port=-1` is fine).
+      if (next === undefined || (next.length > 1 && next.startsWith('-'))) return null;
+      value = next;
+      i++;
+    }
+    if (opt.multiple) ((values[name] ??= []) as (string | boolean)[]).push(value);
+    else values[name] = value;
+  }
+  return values;
+}
+
+/** Config from env vars, then flags (flags win). Bool flags accept `--flag`, `--flag=false` and `--no-flag`. */
+export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<BrokerConfig> & { help?: boolean; version?: boolean } {
+  const options = parseArgsOptions();
   // `--in-memory` alone is a bool switch: give bare bool flags the value "true".
   const normalized = argv.map((a, i) => {
     const name = a.startsWith('--') ? a.slice(2) : '';
@@ -107,7 +151,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): Partial<
     if (def?.type === 'bool' && (next === undefined || next.startsWith('--') || !/^(true|false|1|0|yes|no)$/i.test(next))) return `--${name}=true`;
     return a;
   });
-  const { values } = parseArgs({ args: normalized, options, strict: true, allowPositionals: false });
+  const values = quickParse(normalized, options) ?? parseArgs({ args: normalized, options, strict: true, allowPositionals: false }).values;
   const out: Record<string, unknown> = {};
   for (const [flag, def] of Object.entries(FLAGS)) {
     const fromEnv = env[envName(flag)];

@@ -7,11 +7,12 @@ import { readFileSync } from 'node:fs';
 import { createLogger, startBroker } from './broker.js';
 import { configFromArgs, usage } from './cli-args.js';
 import { DEFAULT_CONFIG } from './config/broker-config.js';
-import { genCertCommand } from './security/dev-cert.js';
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'gen-cert') {
-    // Self-signed development certificates for the TLS listeners (src/security/dev-cert.ts).
+    // Self-signed development certificates for the TLS listeners (src/security/dev-cert.ts),
+    // loaded only here: a broker's start-up does not need node:child_process.
+    const { genCertCommand } = await import('./security/dev-cert.js');
     try {
       process.stdout.write(`${genCertCommand(process.argv.slice(3))}\n`);
     } catch (err) {

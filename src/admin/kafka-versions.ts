@@ -258,7 +258,17 @@ export interface KafkaRelease {
   readonly listsApisOnUnsupportedApiVersions: boolean;
 }
 
-const RELEASES: ReadonlyMap<string, KafkaRelease> = (() => {
+/**
+ * Built on first use (a --kafka-version, or the list): folding the history takes ~1 ms, which a
+ * start-up without version emulation does not need to pay.
+ */
+let releases: ReadonlyMap<string, KafkaRelease> | undefined;
+
+function allReleases(): ReadonlyMap<string, KafkaRelease> {
+  return (releases ??= foldHistory());
+}
+
+function foldHistory(): ReadonlyMap<string, KafkaRelease> {
   const out = new Map<string, KafkaRelease>();
   let current = new Map<number, ReleaseApi>();
   for (const [name, changes] of HISTORY) {
@@ -273,10 +283,10 @@ const RELEASES: ReadonlyMap<string, KafkaRelease> = (() => {
     out.set(name, { name, apis: current, listsApisOnUnsupportedApiVersions: major > 2 || (major === 2 && minor >= 4) });
   }
   return out;
-})();
+}
 
 /** Every release `--kafka-version` accepts, oldest first. */
-export const KAFKA_RELEASES: readonly string[] = [...RELEASES.keys()];
+export const KAFKA_RELEASES: readonly string[] = HISTORY.map(([name]) => name);
 
 /**
  * The release for a version string: "2.8", "2.8.1", "v3.9.0", "0.11.0.2" all work
@@ -285,7 +295,7 @@ export const KAFKA_RELEASES: readonly string[] = [...RELEASES.keys()];
  */
 export function kafkaRelease(version: string): KafkaRelease {
   const m = /^v?(\d+)\.(\d+)(?:\.\d+){0,2}$/.exec(version.trim());
-  const r = m ? RELEASES.get(`${Number(m[1])}.${Number(m[2])}`) : undefined;
+  const r = m ? allReleases().get(`${Number(m[1])}.${Number(m[2])}`) : undefined;
   if (!r) throw new Error(`unknown Kafka version '${version}' (known: ${KAFKA_RELEASES.join(', ')})`);
   return r;
 }

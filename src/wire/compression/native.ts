@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 
 const nodeRequire = createRequire(import.meta.url);
 
-/** Loads a CommonJS package once; later calls return the cached module. */
+/** Loads a CommonJS package (or a Node builtin) once; later calls return the cached module. */
 export function lazyModule<T>(name: string): () => T {
   let mod: T | undefined;
   return () => (mod ??= nodeRequire(name) as T);
