@@ -91,7 +91,7 @@ function isFresh(): boolean {
   return existsSync(CLI) && statSync(CLI).mtimeMs >= srcNewest;
 }
 
-function withBuildLock(fn: () => void): void {
+export function withBuildLock(fn: () => void): void {
   const lock = join(tmpdir(), `kafkalite-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}.lock`);
   const deadline = Date.now() + 180_000;
   for (;;) {

@@ -3,7 +3,8 @@
  * Builds the DOM with createElement/textContent only (message contents are untrusted).
  * Served as is (no build step). Kept as a TypeScript string so that tsc and the
  * esbuild-bundled dist/cli.js carry it without copying asset files: write it
- * without backticks and without dollar-brace sequences.
+ * without backticks and without dollar-brace sequences, in ASCII (\u escapes in
+ * strings: the CLI bundle must be ASCII, scripts/bundle-cli.mjs).
  */
 export const CONSOLE_JS = String.raw`(function () {
   'use strict';
@@ -74,11 +75,11 @@ export const CONSOLE_JS = String.raw`(function () {
 
   var numFmt = new Intl.NumberFormat('en-US');
   function num(n) {
-    return n === null || n === undefined ? '–' : numFmt.format(n);
+    return n === null || n === undefined ? '\u2013' : numFmt.format(n);
   }
 
   function bytes(n) {
-    if (n === null || n === undefined) return '–';
+    if (n === null || n === undefined) return '\u2013';
     if (n < 1024) return n + ' B';
     var units = ['KiB', 'MiB', 'GiB', 'TiB'];
     var v = n;
@@ -97,7 +98,7 @@ export const CONSOLE_JS = String.raw`(function () {
   }
 
   function time(ms) {
-    if (ms === null || ms === undefined || ms < 0) return '–';
+    if (ms === null || ms === undefined || ms < 0) return '\u2013';
     var d = new Date(ms);
     if (isNaN(d.getTime())) return String(ms);
     return (
@@ -121,7 +122,7 @@ export const CONSOLE_JS = String.raw`(function () {
   }
 
   function lagCell(lag) {
-    if (lag === null || lag === undefined) return h('td', { class: 'num lag muted' }, '–');
+    if (lag === null || lag === undefined) return h('td', { class: 'num lag muted' }, '\u2013');
     return h('td', { class: 'num lag ' + (lag > 0 ? 'lag-behind' : 'lag-zero') }, num(lag));
   }
 
@@ -178,7 +179,7 @@ export const CONSOLE_JS = String.raw`(function () {
       }
       lines.push(pad(off.toString(16), 8) + '  ' + hex + ' ' + ascii);
     }
-    if (b.length > n) lines.push('… ' + num(b.length - n) + ' more bytes');
+    if (b.length > n) lines.push('\u2026 ' + num(b.length - n) + ' more bytes');
     return lines.join('\n');
   }
 
@@ -201,7 +202,7 @@ export const CONSOLE_JS = String.raw`(function () {
   function bytesEl(tag, v, mode, cls) {
     var p = present(v, mode);
     var el = h(tag, { class: cls + ' v-' + p.kind }, p.text);
-    if (v && v.truncated) el.appendChild(h('span', { class: 'note' }, ' … (truncated: ' + bytes(v.size) + ' in all)'));
+    if (v && v.truncated) el.appendChild(h('span', { class: 'note' }, ' \u2026 (truncated: ' + bytes(v.size) + ' in all)'));
     if (p.note) el.appendChild(h('span', { class: 'note' }, ' (' + p.note + ')'));
     return el;
   }
@@ -226,7 +227,7 @@ export const CONSOLE_JS = String.raw`(function () {
   function setLive(on) {
     state.live = on;
     liveEl.className = 'live ' + (on ? 'on' : 'off');
-    liveEl.textContent = on ? 'live' : 'reconnecting…';
+    liveEl.textContent = on ? 'live' : 'reconnecting\u2026';
     liveEl.title = on ? 'Receiving updates from the broker' : 'Lost the connection to the broker; retrying';
   }
 
@@ -296,7 +297,7 @@ export const CONSOLE_JS = String.raw`(function () {
   function topicsView() {
     var filter = h('input', { type: 'search', class: 'filter', placeholder: 'Filter topics', 'aria-label': 'Filter topics' });
     var internal = h('input', { type: 'checkbox', id: 'show-internal' });
-    var tbody = h('tbody', null, emptyRow(5, 'Loading…'));
+    var tbody = h('tbody', null, emptyRow(5, 'Loading\u2026'));
     var summary = h('span', { class: 'muted' });
     var formBox = h('div', { class: 'card form-card', hidden: true });
     var toggle = h('button', { type: 'button', class: 'btn', id: 'new-topic-toggle' }, 'New topic');
@@ -351,7 +352,7 @@ export const CONSOLE_JS = String.raw`(function () {
     var list = t.partitions.map(function (p) {
       return num(p.highWatermark);
     });
-    return list.length > 6 ? list.slice(0, 6).join(' · ') + ' …' : list.join(' · ');
+    return list.length > 6 ? list.slice(0, 6).join(' \u00b7 ') + ' \u2026' : list.join(' \u00b7 ');
   }
 
   function newTopicForm() {
@@ -377,7 +378,7 @@ export const CONSOLE_JS = String.raw`(function () {
           body.configs[c.key] = c.value;
         });
       }
-      showStatus(status, 'Creating…');
+      showStatus(status, 'Creating\u2026');
       postJson('/api/topics', body).then(
         function () {
           location.hash = '#/topics/' + enc(name);
@@ -390,7 +391,7 @@ export const CONSOLE_JS = String.raw`(function () {
     return form;
   }
 
-  /** "name<sep>value" lines (blank lines skipped) → { list: [{key, value}] } or { error }. */
+  /** "name<sep>value" lines (blank lines skipped) -> { list: [{key, value}] } or { error }. */
   function parseLines(text, sep) {
     var list = [];
     var lines = text.split('\n');
@@ -412,7 +413,7 @@ export const CONSOLE_JS = String.raw`(function () {
   // ---- One topic: partitions, messages, produce, configs ------------------------------------
 
   function topicView(name) {
-    var partBody = h('tbody', null, emptyRow(7, 'Loading…'));
+    var partBody = h('tbody', null, emptyRow(7, 'Loading\u2026'));
     var meta = h('div', { class: 'meta' });
     var notice = h('div');
     var configsBody = h('tbody');
@@ -483,7 +484,7 @@ export const CONSOLE_JS = String.raw`(function () {
     var el = h(
       'section',
       { class: 'view' },
-      h('div', { class: 'page-head' }, h('a', { class: 'back', href: '#/topics' }, '← Topics'), h('h1', { class: 'title' }, name)),
+      h('div', { class: 'page-head' }, h('a', { class: 'back', href: '#/topics' }, '\u2190 Topics'), h('h1', { class: 'title' }, name)),
       meta,
       notice,
       h('div', { class: 'card' }, h('h2', null, 'Partitions'), table('partitions-table', [
@@ -529,8 +530,8 @@ export const CONSOLE_JS = String.raw`(function () {
       { name: 'from', 'aria-label': 'Start from' },
       h('option', { value: 'end' }, 'Newest'),
       h('option', { value: 'beginning' }, 'Oldest'),
-      h('option', { value: 'offset' }, 'Offset…'),
-      h('option', { value: 'timestamp' }, 'Time…')
+      h('option', { value: 'offset' }, 'Offset\u2026'),
+      h('option', { value: 'timestamp' }, 'Time\u2026')
     );
     var offsetIn = h('input', { type: 'number', name: 'offset', min: 0, placeholder: 'offset', 'aria-label': 'Offset', hidden: true });
     var timeIn = h('input', { type: 'datetime-local', name: 'timestamp', step: 1, 'aria-label': 'Timestamp', hidden: true });
@@ -550,8 +551,8 @@ export const CONSOLE_JS = String.raw`(function () {
     var goBtn = h('button', { type: 'submit', class: 'btn' }, 'Load');
     var list = h('div', { id: 'messages', class: 'messages', 'aria-live': 'polite' });
     var info = h('div', { class: 'muted small browse-info' });
-    var olderBtn = h('button', { type: 'button', class: 'btn', hidden: true }, '← Older');
-    var newerBtn = h('button', { type: 'button', class: 'btn', hidden: true }, 'Newer →');
+    var olderBtn = h('button', { type: 'button', class: 'btn', hidden: true }, '\u2190 Older');
+    var newerBtn = h('button', { type: 'button', class: 'btn', hidden: true }, 'Newer \u2192');
     var err = h('div');
 
     var form = h(
@@ -708,9 +709,9 @@ export const CONSOLE_JS = String.raw`(function () {
         list.appendChild(messageEl(m, opts.mode, fresh !== null && m.offset === fresh.offset && loaded.partition === fresh.partition));
       });
       info.textContent =
-        'Partition ' + loaded.partition + ': offsets ' + num(loaded.logStartOffset) + ' – ' + num(loaded.highWatermark) +
-        (loaded.messages.length ? ' · showing ' + num(loaded.messages[0].offset) + ' – ' + num(loaded.messages[loaded.messages.length - 1].offset) : '') +
-        (loaded.errors ? ' · ' + loaded.errors.length + ' undecodable batch(es) skipped' : '');
+        'Partition ' + loaded.partition + ': offsets ' + num(loaded.logStartOffset) + ' \u2013 ' + num(loaded.highWatermark) +
+        (loaded.messages.length ? ' \u00b7 showing ' + num(loaded.messages[0].offset) + ' \u2013 ' + num(loaded.messages[loaded.messages.length - 1].offset) : '') +
+        (loaded.errors ? ' \u00b7 ' + loaded.errors.length + ' undecodable batch(es) skipped' : '');
       olderBtn.hidden = !(loaded.startOffset > loaded.logStartOffset);
       newerBtn.hidden = !(opts.from !== 'end' && loaded.nextOffset < loaded.highWatermark);
     }
@@ -836,7 +837,7 @@ export const CONSOLE_JS = String.raw`(function () {
       if (partitionSel.value !== '') body.partition = Number(partitionSel.value);
       var btn = form.querySelector('button[type=submit]');
       btn.disabled = true;
-      showStatus(status, 'Producing…');
+      showStatus(status, 'Producing\u2026');
       postJson('/api/topics/' + enc(topic) + '/messages', body)
         .then(
           function (r) {
@@ -864,7 +865,7 @@ export const CONSOLE_JS = String.raw`(function () {
   // ---- Consumer groups ----------------------------------------------------------------------
 
   function groupsView() {
-    var tbody = h('tbody', null, emptyRow(6, 'Loading…'));
+    var tbody = h('tbody', null, emptyRow(6, 'Loading\u2026'));
     var summary = h('span', { class: 'muted' });
     var filter = h('input', { type: 'search', class: 'filter', placeholder: 'Filter groups', 'aria-label': 'Filter groups' });
 
@@ -907,8 +908,8 @@ export const CONSOLE_JS = String.raw`(function () {
 
   function groupView(groupId) {
     var cards = h('div', { class: 'stats' });
-    var membersBody = h('tbody', null, emptyRow(5, 'Loading…'));
-    var lagBody = h('tbody', null, emptyRow(6, 'Loading…'));
+    var membersBody = h('tbody', null, emptyRow(5, 'Loading\u2026'));
+    var lagBody = h('tbody', null, emptyRow(6, 'Loading\u2026'));
     var notice = h('div');
     var lastSig = null;
     var inflight = false;
@@ -919,7 +920,7 @@ export const CONSOLE_JS = String.raw`(function () {
       if (a.length === 0) return h('span', { class: 'muted' }, 'none');
       return a.map(function (x) {
         return x.topic + ': ' + x.partitions.join(', ');
-      }).join(' · ');
+      }).join(' \u00b7 ');
     }
 
     function stat(label, value, cls) {
@@ -931,7 +932,7 @@ export const CONSOLE_JS = String.raw`(function () {
       add(cards, [
         stat('State', stateBadge(g.state)),
         stat('Protocol', g.type === 'consumer' ? 'consumer (KIP-848)' : 'classic' + (g.protocolType ? ' / ' + g.protocolType : '')),
-        g.type === 'consumer' ? stat('Assignor', g.assignor || '–') : stat('Assignor', g.protocol || '–'),
+        g.type === 'consumer' ? stat('Assignor', g.assignor || '\u2013') : stat('Assignor', g.protocol || '\u2013'),
         g.type === 'consumer' ? stat('Group epoch', num(g.groupEpoch)) : stat('Generation', num(g.generationId)),
         stat('Members', num(g.members)),
         stat('Total lag', num(g.lag), g.lag > 0 ? 'stat-warn' : 'stat-ok'),
@@ -947,7 +948,7 @@ export const CONSOLE_JS = String.raw`(function () {
             h('td', null, h('code', { class: 'member-id' }, m.memberId), m.memberId === g.leader ? badge('leader', 'accent') : null, m.instanceId ? h('div', { class: 'muted small' }, 'instance ' + m.instanceId) : null),
             h('td', null, m.clientId),
             h('td', null, m.clientHost),
-            h('td', null, m.subscribedTopics ? m.subscribedTopics.join(', ') : h('span', { class: 'muted' }, '–'), m.subscribedTopicRegex ? h('div', { class: 'muted small' }, 'regex ' + m.subscribedTopicRegex) : null),
+            h('td', null, m.subscribedTopics ? m.subscribedTopics.join(', ') : h('span', { class: 'muted' }, '\u2013'), m.subscribedTopicRegex ? h('div', { class: 'muted small' }, 'regex ' + m.subscribedTopicRegex) : null),
             h('td', null, assignmentText(m.assignment), m.memberEpoch !== undefined ? h('div', { class: 'muted small' }, 'epoch ' + m.memberEpoch) : null)
           )
         );
@@ -1000,7 +1001,7 @@ export const CONSOLE_JS = String.raw`(function () {
     var el = h(
       'section',
       { class: 'view' },
-      h('div', { class: 'page-head' }, h('a', { class: 'back', href: '#/groups' }, '← Consumer groups'), h('h1', { class: 'title' }, groupId)),
+      h('div', { class: 'page-head' }, h('a', { class: 'back', href: '#/groups' }, '\u2190 Consumer groups'), h('h1', { class: 'title' }, groupId)),
       notice,
       cards,
       h('div', { class: 'card' }, h('h2', null, 'Lag by partition'), table('lag-table', ['Topic', { text: 'Partition', cls: 'num' }, { text: 'Committed', cls: 'num' }, { text: 'High watermark', cls: 'num' }, { text: 'Lag', cls: 'num' }, 'Consumer'], lagBody)),

@@ -2,7 +2,8 @@
  * The web console stylesheet (/console/app.css).
  * Served as is (no build step). Kept as a TypeScript string so that tsc and the
  * esbuild-bundled dist/cli.js carry it without copying asset files: write it
- * without backticks and without dollar-brace sequences.
+ * without backticks and without dollar-brace sequences, in ASCII (entities or
+ * escapes: the CLI bundle must be ASCII, scripts/bundle-cli.mjs).
  */
 export const CONSOLE_CSS = String.raw`:root {
   --bg: #f5f6f8;
