@@ -165,7 +165,8 @@ async function makeCodeCache() {
   const child = spawn(process.execPath, [CLI, '--port', '0', '--in-memory'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, KAFKALITE_WRITE_CODE_CACHE: buildId },
+    // Without the builder's KAFKALITE_* settings (a fixed port, listeners, an admin port…).
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KAFKALITE_'))), KAFKALITE_WRITE_CODE_CACHE: buildId },
   });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => (stderr = (stderr + d).slice(-4000)));
