@@ -206,10 +206,11 @@ export class DiskPartitionLog implements PartitionLog, MaintainedPartition {
     this.active.flush();
   }
 
-  close(): void {
+  /** Closes the files, fsynced first unless `flush` is false (the partition is being deleted: syncing doomed data only stalls). */
+  close(flush = true): void {
     if (this.closed) return;
     this.closed = true;
-    for (const seg of this.segments) seg.close();
+    for (const seg of this.segments) seg.close(flush);
     this.cache.clear();
     // Wake long polls parked on this partition so they notice it is gone instead of waiting out max_wait_ms.
     this.listeners.notify((err) => this.opts.logger.error({ err, topic: this.topic, partition: this.partition }, 'onAppend listener failed'));

@@ -128,7 +128,7 @@ export class DiskLogStore implements LogStore {
       if (!entry) return;
       const doomed: string[] = [];
       for (const p of entry.partitions) {
-        p.close();
+        p.close(false);
         doomed.push(await this.renameForDelete(p.dir));
       }
       await this.registry.save(this.table.infos());

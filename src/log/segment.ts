@@ -415,8 +415,9 @@ export class Segment {
     return this.fd !== null;
   }
 
-  close(): void {
-    this.flush();
+  /** Flushes (unless the files are about to be deleted) and closes. */
+  close(flush = true): void {
+    if (flush) this.flush();
     this.closeHandles();
   }
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogStore, MemoryLogStore, TopicExistsError, type LogStore, type PartitionLog } from '../../src/log/index.js';
 import { BatchView, buildRecordBatch, decodeRecords } from '../../src/wire/record-batch.js';
 
@@ -470,6 +470,30 @@ describe('disk store specifics', () => {
     expect(fs.existsSync(path.join(dataDir, 'gone-1.abc-delete'))).toBe(false);
     await store.createTopic('gone', { numPartitions: 1 });
     expect(mustPartition(store, 'gone').logEndOffset).toBe(0n);
+  });
+
+  it('does not fsync the segments of a topic it deletes (a closing store does)', async () => {
+    const dataDir = tempDir();
+    const store = await openDisk(dataDir);
+    await store.createTopic('doomed', { numPartitions: 1 });
+    await store.createTopic('kept', { numPartitions: 1 });
+    mustPartition(store, 'doomed').append(batch(3));
+    mustPartition(store, 'kept').append(batch(3));
+    // Which file each fsync was for (Linux names an open descriptor's file in /proc).
+    const synced: string[] = [];
+    const real = fs.fsyncSync;
+    const spy = vi.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
+      synced.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
+      real(fd);
+    });
+    try {
+      await store.deleteTopic('doomed');
+      expect(synced.filter((f) => f.includes('doomed'))).toEqual([]);
+      await store.close();
+      expect(synced).toContain(path.join(fs.realpathSync(dataDir), 'kept-0', '00000000000000000000.log'));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('writes the topic registry atomically as JSON', async () => {
