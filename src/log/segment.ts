@@ -28,6 +28,13 @@ import type { TimestampLookup } from './types.js';
 /** Bytes read per syscall when walking batch headers or validating on recovery. */
 const SCAN_CHUNK = 64 * 1024;
 const RECOVERY_CHUNK = 1024 * 1024;
+/**
+ * Appended bytes after which the active segment's data is fsynced in the
+ * background (on libuv's thread pool). Sealing a segment fsyncs it on the event
+ * loop; without this it would find up to segment.bytes of dirty pages to write
+ * (a 358 ms stall for every connection at a 1 GiB roll, measured on this VM).
+ */
+const BACKGROUND_SYNC_BYTES = 16 * 1024 * 1024;
 const MAX_RELATIVE_OFFSET = 0x7fffffffn;
 
 export interface SegmentOptions {
@@ -76,6 +83,10 @@ export class Segment {
   private bytesSinceIndexEntry = 0;
   private fd: number | null = null;
   private writable: boolean;
+  private unsyncedBytes = 0;
+  /** A descriptor of our own for background syncs: the write handle may close while one runs. */
+  private syncFd: number | null = null;
+  private syncing = false;
 
   readonly logPath: string;
   readonly offsetIndex: OffsetIndex;
@@ -160,6 +171,29 @@ export class Segment {
     for (const b of batches) this.indexBatch(start + b.pos, b.size, b.lastOffset, b.maxTimestamp);
     this.size += chunk.length;
     this.nextOffset = batches[batches.length - 1]!.lastOffset + 1n;
+    this.unsyncedBytes += chunk.length;
+    if (this.unsyncedBytes >= BACKGROUND_SYNC_BYTES && !this.syncing) this.syncInBackground();
+  }
+
+  /** Starts writeback of what was appended so far; errors are left to the synchronous fsync at seal or close. */
+  private syncInBackground(): void {
+    try {
+      this.syncFd ??= fs.openSync(this.logPath, 'r'); // fsync works on a read-only descriptor
+    } catch {
+      return;
+    }
+    this.unsyncedBytes = 0;
+    this.syncing = true;
+    fs.fdatasync(this.syncFd, () => {
+      this.syncing = false;
+      if (!this.writable || this.fd === null) this.closeSyncFd();
+    });
+  }
+
+  private closeSyncFd(): void {
+    if (this.syncFd === null || this.syncing) return;
+    fs.closeSync(this.syncFd);
+    this.syncFd = null;
   }
 
   /**
@@ -396,7 +430,10 @@ export class Segment {
   }
 
   flush(): void {
-    if (this.fd !== null && this.writable) fs.fsyncSync(this.fd);
+    if (this.fd !== null && this.writable) {
+      fs.fsyncSync(this.fd);
+      this.unsyncedBytes = 0;
+    }
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
@@ -407,6 +444,7 @@ export class Segment {
       fs.closeSync(this.fd);
       this.fd = null;
     }
+    this.closeSyncFd(); // or when a running background sync completes
     this.offsetIndex.close();
     this.timeIndex.close();
   }

@@ -496,6 +496,45 @@ describe('disk store specifics', () => {
     }
   });
 
+  it('fsyncs the active segment in the background every 16 MiB, so a roll has little left to sync', async () => {
+    const dataDir = tempDir();
+    const store = await openDisk(dataDir, { defaults: { segmentBytes: 40 * 1024 * 1024 } });
+    await store.createTopic('big', { numPartitions: 1 });
+    const log = mustPartition(store, 'big');
+    const real = fs.fdatasync;
+    const background: string[] = [];
+    const spy = vi.spyOn(fs, 'fdatasync').mockImplementation(((fd: number, cb: (err: NodeJS.ErrnoException | null) => void) => {
+      background.push(fs.readlinkSync(`/proc/self/fd/${fd}`));
+      real(fd, cb);
+    }) as typeof fs.fdatasync);
+    try {
+      const big = batch(1, 'big', 1_000n, 1024 * 1024); // ~1 MiB
+      for (let i = 0; i < 50; i++) {
+        log.append(Buffer.from(big));
+        await new Promise((r) => setImmediate(r)); // the event loop turns between requests in the broker too
+      }
+    } finally {
+      spy.mockRestore();
+    }
+    const seg0 = path.join(fs.realpathSync(dataDir), 'big-0', '00000000000000000000.log');
+    const seg1 = path.join(fs.realpathSync(dataDir), 'big-0', '00000000000000000039.log');
+    // 39 MiB in the first segment (then a roll): syncs at 16 and 32 MiB; 11 MiB in the second: none yet.
+    expect(background).toEqual([seg0, seg0]);
+    expect(log.segmentCount).toBe(2);
+    expect(fs.existsSync(seg1)).toBe(true);
+    // The background descriptors are closed: only the active segment's write handle and its indexes stay open.
+    const open = fs.readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return fs.readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+    expect(open.filter((f) => f === seg0)).toEqual([]);
+    expect(values(log.read(0n, 100, true).batches)).toEqual(['big-0']);
+    await store.close();
+  });
+
   it('writes the topic registry atomically as JSON', async () => {
     const dataDir = tempDir();
     const store = await openDisk(dataDir);
