@@ -6,6 +6,7 @@
  * broker at scrape time.
  */
 import type { Broker } from '../broker.js';
+import { readBuffers } from '../log/read-buffers.js';
 import { errorName } from './faults.js';
 import { API_NAMES } from './kafka-versions.js';
 import { MetricsRegistry, type CounterCell, type HistogramCell } from './metrics.js';
@@ -55,6 +56,11 @@ export class BrokerMetrics {
   );
   private readonly groupCounts = this.registry.gauge('kafkalite_consumer_groups', 'Consumer groups by type and state.');
   private readonly uptime = this.registry.gauge('kafkalite_uptime_seconds', 'Seconds since the broker started.');
+  // Process memory under Prometheus' and prom-client's usual names (the whole process: brokers in one process share them).
+  private readonly rss = this.registry.gauge('process_resident_memory_bytes', 'Resident memory of the process.');
+  private readonly heapUsed = this.registry.gauge('nodejs_heap_size_used_bytes', 'V8 heap in use.');
+  private readonly external = this.registry.gauge('nodejs_external_memory_bytes', 'Memory outside the V8 heap held by JavaScript objects: request frames, read buffers, in-memory logs.');
+  private readonly readPool = this.registry.gauge('kafkalite_read_buffer_pool_bytes', 'Idle buffers kept for fetches from disk (src/log/read-buffers.ts).');
 
   constructor(private readonly broker: Broker) {
     this.registry.collect(() => this.collect());
@@ -107,6 +113,11 @@ export class BrokerMetrics {
     const b = this.broker;
     this.connections.set(undefined, b.openConnections().size);
     this.uptime.set(undefined, this.uptimeSeconds());
+    const mem = process.memoryUsage();
+    this.rss.set(undefined, mem.rss);
+    this.heapUsed.set(undefined, mem.heapUsed);
+    this.external.set(undefined, mem.external); // includes arrayBuffers (every Buffer)
+    this.readPool.set(undefined, readBuffers.pooledBytes);
     let topics = 0;
     let partitions = 0;
     for (const g of [this.logSize, this.logStart, this.logEnd, this.committed, this.lag, this.groupCounts]) g.reset();

@@ -11,6 +11,7 @@ import { murmur2 } from '../../src/admin/fixtures.js';
 import { startAdminServer } from '../../src/admin/http-server.js';
 import { Broker } from '../../src/broker.js';
 import { resolveConfig } from '../../src/config/broker-config.js';
+import { readBuffers } from '../../src/log/read-buffers.js';
 import { decodeRecords } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
@@ -171,6 +172,12 @@ describe('admin server', () => {
     expect(sample(after, 'kafkalite_log_size_bytes', { topic, partition: 0 })!).toBeGreaterThan(0);
     expect(sample(after, 'kafkalite_connections')!).toBeGreaterThanOrEqual(1);
     expect(sample(after, 'kafkalite_topics')!).toBeGreaterThanOrEqual(1);
+    // Process memory: plausible magnitudes (this test process runs the broker), and the read pool as the pool reports it.
+    expect(sample(after, 'process_resident_memory_bytes')!).toBeGreaterThan(20 * 1024 * 1024);
+    expect(sample(after, 'nodejs_heap_size_used_bytes')!).toBeGreaterThan(1024 * 1024);
+    expect(sample(after, 'nodejs_heap_size_used_bytes')!).toBeLessThan(sample(after, 'process_resident_memory_bytes')!);
+    expect(sample(after, 'nodejs_external_memory_bytes')!).toBeGreaterThan(0);
+    expect(sample(after, 'kafkalite_read_buffer_pool_bytes')).toBe(readBuffers.pooledBytes);
     expect(after).toContain('# TYPE kafkalite_request_duration_seconds histogram');
 
     // Histogram: buckets are cumulative (never decrease), +Inf equals _count.
