@@ -61,7 +61,12 @@ export const FLAGS: Record<string, FlagDef> = {
   'ssl-client-auth': { key: 'sslClientAuth', type: 'string', help: 'client certificates on SSL listeners: required, requested or none (ssl.client.auth)' },
   'sasl-user': { key: 'saslUsers', type: 'list', help: 'SASL user name:password (repeatable; PLAIN and SCRAM-SHA-256/512)' },
   'sasl-users-file': { key: 'saslUsersFile', type: 'string', help: 'JSON file of SASL users (passwords or salted SCRAM credentials)' },
-  'sasl-mechanisms': { key: 'saslEnabledMechanisms', type: 'list', help: 'enabled SASL mechanisms (sasl.enabled.mechanisms) [PLAIN,SCRAM-SHA-256,SCRAM-SHA-512]' },
+  'sasl-mechanisms': { key: 'saslEnabledMechanisms', type: 'list', help: 'enabled SASL mechanisms (sasl.enabled.mechanisms): PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER [PLAIN,SCRAM-SHA-256,SCRAM-SHA-512]' },
+  'sasl-oauthbearer-jaas-config': {
+    key: 'saslOauthbearerJaasConfig',
+    type: 'string',
+    help: 'OAUTHBEARER JAAS config of the SASL listeners, for the unsecured validator\'s options (listener.name.<l>.oauthbearer.sasl.jaas.config)',
+  },
   'super-users': { key: 'superUsers', type: 'list', split: ';', help: 'principals allowed everything, e.g. User:admin; several: repeat the flag or separate with ; (super.users)' },
   authorizer: { key: 'authorizer', type: 'bool', help: 'enforce ACLs (Kafka: authorizer.class.name)' },
   'allow-everyone-if-no-acl-found': { key: 'allowEveryoneIfNoAclFound', type: 'bool', help: 'resources without ACLs are open to everyone (allow.everyone.if.no.acl.found)' },

@@ -115,7 +115,7 @@ export interface BrokerConfig {
   sslKeyPassword?: string;
   /** `ssl.client.auth` of SSL listeners: `required`, `requested` or `none` (default). */
   sslClientAuth?: 'required' | 'requested' | 'none';
-  /** `sasl.enabled.mechanisms` (default: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512). */
+  /** `sasl.enabled.mechanisms` (default: PLAIN, SCRAM-SHA-256, SCRAM-SHA-512; OAUTHBEARER when listed). */
   saslEnabledMechanisms?: string[];
   /** SASL users as `name:password` (salted at start-up; the passwords are not kept). */
   saslUsers?: string[];
@@ -129,6 +129,11 @@ export interface BrokerConfig {
   allowEveryoneIfNoAclFound?: boolean;
   /** `connections.max.reauth.ms`: SASL sessions expire after this long and clients re-authenticate (KIP-368); 0 = never. */
   connectionsMaxReauthMs?: number;
+  /**
+   * The OAUTHBEARER JAAS config of every SASL listener (Kafka: `listener.name.<listener>.oauthbearer.sasl.jaas.config`),
+   * e.g. `org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredValidatorRequiredScope="kafka";`.
+   */
+  saslOauthbearerJaasConfig?: string;
 }
 
 export const DEFAULT_CONFIG: BrokerConfig = {

@@ -25,6 +25,7 @@ import {
   type BrokerConfigType,
 } from './broker-configs.js';
 import { TOPIC_CONFIGS, TOPIC_CONFIG_BY_NAME, type TopicConfigDef } from './topic-configs.js';
+import { isListenerSecurityProperty } from '../security/config.js';
 
 /** DescribeConfigsResponse.ConfigSource. */
 export const ConfigSource = {
@@ -105,7 +106,7 @@ export class ConfigRegistry {
   /** Static properties (config file, `properties`) that are no broker config kafkalite knows. */
   unknownStaticConfigs(): string[] {
     const defs = brokerConfigDefs();
-    return Object.keys(this.staticProps).filter((n) => !defs.has(n));
+    return Object.keys(this.staticProps).filter((n) => !defs.has(n) && !isListenerSecurityProperty(n));
   }
 
   private get staticProps(): Readonly<Record<string, string>> {

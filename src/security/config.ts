@@ -19,13 +19,37 @@
  * | authorizer | `authorizer.class.name` (any non-empty value) | `--authorizer` |
  * | allowEveryoneIfNoAclFound | `allow.everyone.if.no.acl.found` | `--allow-everyone-if-no-acl-found` |
  * | connectionsMaxReauthMs | `connections.max.reauth.ms` | `--connections-max-reauth-ms` |
+ * | saslOauthbearerJaasConfig | `listener.name.<listener>.oauthbearer.sasl.jaas.config` (every SASL listener) | `--sasl-oauthbearer-jaas-config` |
+ *
+ * Per listener, read from the properties (config file, `properties`) as Kafka reads them:
+ * `listener.name.<listener, lower case>.oauthbearer.sasl.jaas.config` (the OAUTHBEARER
+ * validator's options) and `listener.name.<listener>.oauthbearer.sasl.server.callback.handler.class`
+ * (only Kafka's default, the unsecured validator, is implemented). An unprefixed
+ * `sasl.jaas.config` is ignored with Kafka's warning.
  */
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerConfigDef } from '../config/broker-configs.js';
-import { parseAdvertisedListeners, parseListeners, splitList, type Endpoint, type ListenerSpec } from './listeners.js';
+import { serverJaasEntry } from './jaas.js';
+import { isSasl, parseAdvertisedListeners, parseListeners, splitList, type Endpoint, type ListenerSpec } from './listeners.js';
+import { OAUTHBEARER, UNSECURED_VALIDATOR_CALLBACK_HANDLER, unsecuredValidatorOptions, type UnsecuredValidatorOptions } from './sasl/oauthbearer.js';
 import { parseClientAuth, type ClientAuth } from './tls.js';
 
-export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+/** The SASL mechanisms kafkalite implements. */
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const;
+/** `sasl.enabled.mechanisms` when not set. OAUTHBEARER (unsecured tokens: anyone can claim any name) only when asked for, as in Kafka. */
+export const DEFAULT_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+
+/** `listener.name.<listener>.oauthbearer.<suffix>`: Kafka's per-listener, per-mechanism broker config names (the listener in lower case). */
+export function listenerMechanismConfig(listener: string, mechanism: string, suffix: string): string {
+  return `listener.name.${listener.toLowerCase()}.${mechanism.toLowerCase()}.${suffix}`;
+}
+
+const LISTENER_OAUTHBEARER_CONFIG = /^listener\.name\.[^.]+\.oauthbearer\.(sasl\.jaas\.config|sasl\.server\.callback\.handler\.class)$/;
+
+/** Listener-prefixed properties the security settings read (not "unknown broker configs"). */
+export function isListenerSecurityProperty(name: string): boolean {
+  return LISTENER_OAUTHBEARER_CONFIG.test(name);
+}
 
 /** Broker configs of the security features, for the DescribeConfigs catalog (all read-only: they apply at start-up). */
 export function securityConfigDefs(): BrokerConfigDef[] {
@@ -37,7 +61,8 @@ export function securityConfigDefs(): BrokerConfigDef[] {
     d('ssl.truststore.location', 'string', null, 'The location of the trust store file (PEM certificates).'),
     d('ssl.truststore.type', 'string', 'JKS', 'The file format of the trust store file (kafkalite reads PEM only).'),
     d('ssl.client.auth', 'string', 'none', 'Configures kafka broker to request client authentication: required, requested or none.'),
-    d('sasl.enabled.mechanisms', 'list', SASL_MECHANISMS.join(','), 'The list of SASL mechanisms enabled in the Kafka server.'),
+    d('sasl.enabled.mechanisms', 'list', DEFAULT_SASL_MECHANISMS.join(','), 'The list of SASL mechanisms enabled in the Kafka server.'),
+    d('sasl.jaas.config', 'password', null, 'JAAS login context parameters for SASL connections; a broker reads it prefixed with listener and mechanism (listener.name.<listener>.oauthbearer.sasl.jaas.config) and ignores it unprefixed.'),
     d('sasl.users', 'password', null, 'kafkalite: SASL users as name:password pairs, comma-separated (salted at start-up).'),
     d('sasl.users.file', 'string', null, 'kafkalite: a JSON file of SASL users (passwords or salted SCRAM credentials).'),
     d('super.users', 'string', '', 'List of users that will have super user access to all resources, semicolon-separated (User:alice;User:bob).'),
@@ -137,6 +162,8 @@ export interface ResolvedSecurity {
   authorizer: boolean;
   allowEveryoneIfNoAclFound: boolean;
   reauthMs: number;
+  /** OAUTHBEARER validator options by listener name (listeners with a JAAS config; the others get Kafka's defaults). */
+  oauthBearer: Map<string, UnsecuredValidatorOptions>;
 }
 
 export function resolveSecurity(c: BrokerConfig): ResolvedSecurity {
@@ -159,13 +186,14 @@ export function resolveSecurity(c: BrokerConfig): ResolvedSecurity {
       ...(c.sslKeyPassword !== undefined ? { keyPassword: c.sslKeyPassword } : {}),
     };
   }
-  const mechanisms = (c.saslEnabledMechanisms ?? [...SASL_MECHANISMS]).map((m) => m.trim().toUpperCase()).filter(Boolean);
+  const mechanisms = (c.saslEnabledMechanisms ?? [...DEFAULT_SASL_MECHANISMS]).map((m) => m.trim().toUpperCase()).filter(Boolean);
   for (const m of mechanisms) {
     if (!(SASL_MECHANISMS as readonly string[]).includes(m)) throw new Error(`sasl.enabled.mechanisms: ${m} is not supported (kafkalite supports ${SASL_MECHANISMS.join(', ')})`);
   }
   if (listeners.some((l) => l.protocol === 'SASL_PLAINTEXT' || l.protocol === 'SASL_SSL') && mechanisms.length === 0) throw new Error('sasl.enabled.mechanisms: a SASL listener needs at least one mechanism');
   const reauthMs = c.connectionsMaxReauthMs ?? 0;
   if (!Number.isInteger(reauthMs) || reauthMs < 0) throw new Error(`Invalid value ${reauthMs} for configuration connections.max.reauth.ms: must be a non-negative integer`);
+  const oauthBearer = mechanisms.includes(OAUTHBEARER) ? oauthBearerListenerOptions(c, listeners) : new Map<string, UnsecuredValidatorOptions>();
   return {
     listeners,
     advertised,
@@ -177,5 +205,35 @@ export function resolveSecurity(c: BrokerConfig): ResolvedSecurity {
     authorizer: c.authorizer ?? false,
     allowEveryoneIfNoAclFound: c.allowEveryoneIfNoAclFound ?? false,
     reauthMs,
+    oauthBearer,
   };
+}
+
+/**
+ * The OAUTHBEARER validator options of each SASL listener, from its JAAS config
+ * (`--sasl-oauthbearer-jaas-config` for every listener, else
+ * `listener.name.<listener>.oauthbearer.sasl.jaas.config`; none: Kafka's defaults).
+ * A server callback handler other than Kafka's default is refused: kafkalite has no other.
+ */
+function oauthBearerListenerOptions(c: BrokerConfig, listeners: readonly ListenerSpec[]): Map<string, UnsecuredValidatorOptions> {
+  const props = c.properties ?? {};
+  const out = new Map<string, UnsecuredValidatorOptions>();
+  for (const l of listeners) {
+    if (!isSasl(l.protocol)) continue;
+    const handlerName = listenerMechanismConfig(l.name, OAUTHBEARER, 'sasl.server.callback.handler.class');
+    const handler = props[handlerName]?.trim();
+    if (handler !== undefined && handler !== '' && handler !== UNSECURED_VALIDATOR_CALLBACK_HANDLER) {
+      throw new Error(`Invalid value ${handler} for configuration ${handlerName}: kafkalite implements only Kafka's default OAUTHBEARER validator, ${UNSECURED_VALIDATOR_CALLBACK_HANDLER} (unsecured JWTs)`);
+    }
+    const jaasName = listenerMechanismConfig(l.name, OAUTHBEARER, 'sasl.jaas.config');
+    const jaas = c.saslOauthbearerJaasConfig ?? props[jaasName];
+    if (jaas === undefined) continue;
+    const where = c.saslOauthbearerJaasConfig !== undefined ? '--sasl-oauthbearer-jaas-config' : `configuration ${jaasName}`;
+    try {
+      out.set(l.name, unsecuredValidatorOptions(serverJaasEntry(jaas).options));
+    } catch (err) {
+      throw new Error(`Invalid value for ${where}: ${(err as Error).message}`);
+    }
+  }
+  return out;
 }

@@ -11,13 +11,17 @@
  * SaslAuthenticate, or raw size-prefixed SASL tokens after a v0 handshake)
  * are served; see `saslGate`. A failed authentication is answered with
  * SASL_AUTHENTICATION_FAILED and the connection is then closed. With
- * `connections.max.reauth.ms`, a session expires: the client must
- * re-authenticate on the same connection (same mechanism, same principal)
- * before then, or the broker closes the connection at its next request.
+ * `connections.max.reauth.ms`, or a credential that expires (an OAUTHBEARER
+ * token's `exp`), a session expires: the client must re-authenticate on the
+ * same connection (same mechanism, same principal) before then, or the broker
+ * closes the connection at its next request. The lifetime is Kafka's:
+ * min(credential expiry - now, connections.max.reauth.ms), either when only
+ * one is set, never negative.
  */
 import type { Connection } from '../server/connection.js';
 import { ErrorCode } from '../wire/error-codes.js';
 import type { SecurityProtocol } from './listeners.js';
+import { DEFAULT_UNSECURED_VALIDATOR_OPTIONS, OAUTHBEARER, OAuthBearerServer, SaslException, SaslUnexpectedError, type UnsecuredValidatorOptions } from './sasl/oauthbearer.js';
 import { PlainServer } from './sasl/plain.js';
 import { SaslAuthenticationError, scramMechanism, ScramServer, type SaslServer } from './sasl/scram.js';
 import { ANONYMOUS } from './tls.js';
@@ -36,6 +40,10 @@ export interface SaslSettings {
   reauthMs: number;
   /** SCRAM: the client-final nonce must equal the server's (Kafka 4.x) rather than end with it (Kafka 3.8.1–3.9, lets librdkafka < 2.6.1 in). */
   strictScramNonce?: boolean;
+  /** OAUTHBEARER: the unsecured validator's options of each listener (its JAAS config); Kafka's defaults for listeners not in the map. */
+  oauthBearer?: ReadonlyMap<string, UnsecuredValidatorOptions>;
+  /** The clock tokens are checked against (tests); Date.now by default. */
+  now?: () => number;
 }
 
 export type SaslPhase = 'handshake' | 'authenticate' | 'raw' | 'complete' | 'bad-mechanism' | 'failed';
@@ -52,6 +60,10 @@ export class SaslExchange {
   mechanism: string | null = null;
   /** When the session must have been re-authenticated (Date.now() ms), or null. */
   expiresAt: number | null = null;
+  /** The session lifetime reported when authentication completed (ms; 0: none). */
+  sessionLifetimeMs = 0;
+  /** What failed the exchange (for the broker's log; the client may have been told less). */
+  failure: Error | null = null;
   private server: SaslServer | null = null;
   private reauth: { mechanism: string; principal: string } | null = null;
   private lastReauthStart = 0;
@@ -96,17 +108,20 @@ export class SaslExchange {
     return { errorCode: ErrorCode.NONE, mechanisms, close: false };
   }
 
-  /** SaslAuthenticate (phase `authenticate`). A failure result means: answer, then close. */
-  async authenticate(token: Buffer): Promise<SaslAuthenticateResult> {
-    const ok = (authBytes: Buffer, sessionLifetimeMs = 0n): SaslAuthenticateResult => ({ errorCode: ErrorCode.NONE, errorMessage: null, authBytes, sessionLifetimeMs });
+  /**
+   * SaslAuthenticate (phase `authenticate`). A failure result means: answer, then close; null means
+   * close without an answer (Kafka's broker met an exception it did not expect).
+   */
+  async authenticate(token: Buffer): Promise<SaslAuthenticateResult | null> {
+    const reauthentication = this.reauth !== null;
     try {
-      const bytes = await this.evaluate(token);
-      if (this.phase !== 'complete') return ok(bytes);
-      return ok(bytes, BigInt(this.settings.reauthMs > 0 ? this.settings.reauthMs : 0));
+      const authBytes = await this.evaluate(token);
+      return { errorCode: ErrorCode.NONE, errorMessage: null, authBytes, sessionLifetimeMs: this.phase === 'complete' ? toInt64(this.sessionLifetimeMs) : 0n };
     } catch (err) {
       this.phase = 'failed';
-      const message = err instanceof SaslAuthenticationError ? err.message : 'Authentication failed';
-      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: message, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
+      this.failure = err as Error;
+      if (err instanceof SaslUnexpectedError) return null;
+      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: this.failureMessage(err, reauthentication), authBytes: Buffer.alloc(0), sessionLifetimeMs: 0n };
     }
   }
 
@@ -114,15 +129,31 @@ export class SaslExchange {
   async rawToken(token: Buffer): Promise<Buffer | null> {
     try {
       return await this.evaluate(token);
-    } catch {
+    } catch (err) {
       this.phase = 'failed';
+      this.failure = err as Error;
       return null;
     }
+  }
+
+  /** The client's error message, as Kafka's SaslServerAuthenticator words it. */
+  private failureMessage(err: unknown, reauthentication: boolean): string {
+    if (err instanceof SaslAuthenticationError) return err.message;
+    if (err instanceof SaslException) {
+      // Kafka never passes a SaslException's own message on: it could tell an unauthenticated client too much.
+      return `Authentication failed during ${reauthentication ? 're-authentication' : 'authentication'} due to invalid credentials with SASL mechanism ${this.mechanism}`;
+    }
+    return 'Authentication failed';
   }
 
   private async evaluate(token: Buffer): Promise<Buffer> {
     const server = this.server!;
     const response = await server.evaluate(token);
+    if (server instanceof OAuthBearerServer && !server.complete && server.lastFailureReason !== null) {
+      // The RFC 7628 error goes back to the client; why, only to the log.
+      this.session.connection.log.info({ mechanism: OAUTHBEARER, reason: server.lastFailureReason, error: response.toString('utf8') }, 'SASL/OAUTHBEARER token refused');
+      server.lastFailureReason = null;
+    }
     if (server.complete) {
       const principal = `User:${server.authorizationId!}`;
       if (this.reauth !== null && this.reauth.principal !== principal) {
@@ -135,18 +166,44 @@ export class SaslExchange {
       this.reauth = null;
       this.server = null;
       this.phase = 'complete';
-      this.expiresAt = this.settings.reauthMs > 0 ? Date.now() + this.settings.reauthMs : null;
+      this.startSession(server.credentialExpiresAtMs ?? null);
     }
     return response;
+  }
+
+  /**
+   * The session lifetime as Kafka's SaslServerAuthenticator computes it (calcCompletionTimesAndReturnSessionLifetimeMs):
+   * from `connections.max.reauth.ms` and the credential's expiry, whichever ends first; a session ends only when one is set.
+   */
+  private startSession(credentialExpiresAtMs: number | null): void {
+    const maxReauthMs = this.settings.reauthMs;
+    if (credentialExpiresAtMs === null && maxReauthMs <= 0) {
+      this.sessionLifetimeMs = 0;
+      this.expiresAt = null;
+      return;
+    }
+    const untilExpiry = credentialExpiresAtMs === null ? Infinity : credentialExpiresAtMs - (this.settings.now ?? Date.now)();
+    const lifetime = Math.max(0, Math.min(untilExpiry, maxReauthMs > 0 ? maxReauthMs : Infinity));
+    this.sessionLifetimeMs = lifetime;
+    this.expiresAt = Date.now() + lifetime;
   }
 
   private createServer(mechanism: string): SaslServer {
     const creds = this.settings.credentials;
     if (mechanism === 'PLAIN') return new PlainServer((user, password) => creds.checkPassword(user, password));
+    if (mechanism === OAUTHBEARER) {
+      const options = this.settings.oauthBearer?.get(this.session.listener) ?? DEFAULT_UNSECURED_VALIDATOR_OPTIONS;
+      return new OAuthBearerServer(options, this.settings.now ?? Date.now);
+    }
     const m = scramMechanism(mechanism);
     if (!m) throw new Error(`no SASL server for ${mechanism}`);
     return new ScramServer(m, (user, mech) => creds.get(user, mech), { strictNonce: this.settings.strictScramNonce ?? false });
   }
+}
+
+/** A non-negative ms count as an int64 (capped at Long.MAX_VALUE, as Kafka's long arithmetic leaves a token that never expires). */
+function toInt64(ms: number): bigint {
+  return ms >= 9223372036854775807 ? 9223372036854775807n : BigInt(Math.floor(ms));
 }
 
 function splitPrincipal(p: string): [string, string] {

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { generateDevCertificates, type DevCertFiles } from '../../src/security/dev-cert.js';
+import { clientInitialResponse, unsecuredJwt } from '../../src/security/sasl/oauthbearer.js';
 import { scramMechanism, ScramClient } from '../../src/security/sasl/scram.js';
 import type { BrokerHandle } from '../../src/broker.js';
 import { RawClient } from './raw-client.js';
@@ -42,8 +43,22 @@ export interface SaslLogin {
   password: string;
 }
 
+/** SASL/OAUTHBEARER with a token (see `oauthToken`); an RFC 7628 error answer is acknowledged with \x01, as clients do. */
+export interface OAuthBearerLogin {
+  mechanism: 'OAUTHBEARER';
+  token: string;
+  authorizationId?: string;
+  extensions?: Record<string, string>;
+}
+
+/** An unsecured JWT for `sub` (Kafka's unsecured validator accepts it): iat now, exp after `lifetimeMs`, plus `claims`. */
+export function oauthToken(sub: string, opts: { lifetimeMs?: number; claims?: Record<string, unknown> } = {}): string {
+  const now = Date.now() / 1000;
+  return unsecuredJwt({ sub, iat: now, exp: now + (opts.lifetimeMs ?? 3_600_000) / 1000, ...opts.claims });
+}
+
 /** SaslHandshake v1 + SaslAuthenticate v2; throws with the broker's error; returns the last SaslAuthenticate response. */
-export async function saslLogin(c: RawClient, login: SaslLogin, versions: { handshake?: number; authenticate?: number } = {}): Promise<any> {
+export async function saslLogin(c: RawClient, login: SaslLogin | OAuthBearerLogin, versions: { handshake?: number; authenticate?: number } = {}): Promise<any> {
   const hv = versions.handshake ?? 1;
   const av = versions.authenticate ?? 2;
   const hs = await c.request(17, hv, { mechanism: login.mechanism });
@@ -53,6 +68,10 @@ export async function saslLogin(c: RawClient, login: SaslLogin, versions: { hand
     if (r.errorCode !== 0) throw Object.assign(new Error(`SaslAuthenticate error ${r.errorCode}: ${r.errorMessage}`), { response: r });
     return r;
   };
+  if (login.mechanism === 'OAUTHBEARER') {
+    const r = await step(clientInitialResponse(login.token, login));
+    return r.authBytes.length > 0 ? step(Buffer.from([1])) : r;
+  }
   if (login.mechanism === 'PLAIN') return step(Buffer.from(`\u0000${login.username}\u0000${login.password}`));
   const sc = new ScramClient(scramMechanism(login.mechanism)!, login.username, login.password);
   const first = await step(sc.first());
@@ -62,8 +81,32 @@ export async function saslLogin(c: RawClient, login: SaslLogin, versions: { hand
 }
 
 /** Connects (TLS when `tls` is given) and authenticates. */
-export async function saslClient(port: number, login: SaslLogin, tls?: ConnectionOptions): Promise<RawClient> {
+export async function saslClient(port: number, login: SaslLogin | OAuthBearerLogin, tls?: ConnectionOptions): Promise<RawClient> {
   const c = tls ? await connectTls(port, tls) : await RawClient.connect(port);
   await saslLogin(c, login);
   return c;
+}
+
+/** After SaslHandshake v0: sends one size-prefixed raw SASL token and resolves with the raw answer (rejects when the connection closes). */
+export function rawSaslToken(c: RawClient, token: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let buf = Buffer.alloc(0);
+    // The raw client's own reader expects Kafka responses: take the socket over for this answer.
+    const own = c.socket.listeners('data') as ((d: Buffer) => void)[];
+    c.socket.removeAllListeners('data');
+    const onData = (d: Buffer): void => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
+        c.socket.off('data', onData);
+        for (const l of own) c.socket.on('data', l);
+        resolve(buf.subarray(4, 4 + buf.readInt32BE(0)));
+      }
+    };
+    c.socket.on('data', onData);
+    c.socket.once('close', () => reject(new Error('connection closed')));
+    const frame = Buffer.alloc(4 + token.length);
+    frame.writeInt32BE(token.length, 0);
+    token.copy(frame, 4);
+    c.socket.write(frame);
+  });
 }

@@ -110,6 +110,12 @@ export interface SaslServer {
   readonly complete: boolean;
   /** The authenticated user name, once complete. */
   readonly authorizationId: string | null;
+  /**
+   * When the authenticated credential expires (ms since the epoch), for mechanisms whose credentials do
+   * (OAUTHBEARER: the token's `exp`); Kafka's CREDENTIAL_LIFETIME_MS negotiated property. KIP-368 session
+   * lifetimes end there at the latest.
+   */
+  readonly credentialExpiresAtMs?: number | null;
 }
 
 // Kafka's ScramMessages patterns (printable: %x21-2B / %x2D-7E, i.e. no comma).
