@@ -19,13 +19,15 @@
  * | authorizer | `authorizer.class.name` (any non-empty value) | `--authorizer` |
  * | allowEveryoneIfNoAclFound | `allow.everyone.if.no.acl.found` | `--allow-everyone-if-no-acl-found` |
  * | connectionsMaxReauthMs | `connections.max.reauth.ms` | `--connections-max-reauth-ms` |
- * | saslOauthbearerJaasConfig | `listener.name.<listener>.oauthbearer.sasl.jaas.config` (every SASL listener) | `--sasl-oauthbearer-jaas-config` |
+ * | saslOauthbearerJaasConfig | `listener.name.<listener>.oauthbearer.sasl.jaas.config` (listeners without their own) | `--sasl-oauthbearer-jaas-config` |
  *
- * Per listener, read from the properties (config file, `properties`) as Kafka reads them:
- * `listener.name.<listener, lower case>.oauthbearer.sasl.jaas.config` (the OAUTHBEARER
- * validator's options) and `listener.name.<listener>.oauthbearer.sasl.server.callback.handler.class`
- * (only Kafka's default, the unsecured validator, is implemented). An unprefixed
- * `sasl.jaas.config` is ignored with Kafka's warning.
+ * Per listener, read from the properties (config file, `properties`) as Kafka reads them,
+ * each winning over the setting for every listener:
+ * `listener.name.<listener, lower case>.sasl.enabled.mechanisms`,
+ * `listener.name.<listener>.oauthbearer.sasl.jaas.config` (the OAUTHBEARER validator's options)
+ * and `listener.name.<listener>.oauthbearer.sasl.server.callback.handler.class` (only Kafka's
+ * default, the unsecured validator, is implemented). An unprefixed `sasl.jaas.config` is
+ * ignored with Kafka's warning.
  */
 import type { BrokerConfig } from '../config/broker-config.js';
 import type { BrokerConfigDef } from '../config/broker-configs.js';
@@ -44,11 +46,11 @@ export function listenerMechanismConfig(listener: string, mechanism: string, suf
   return `listener.name.${listener.toLowerCase()}.${mechanism.toLowerCase()}.${suffix}`;
 }
 
-const LISTENER_OAUTHBEARER_CONFIG = /^listener\.name\.[^.]+\.oauthbearer\.(sasl\.jaas\.config|sasl\.server\.callback\.handler\.class)$/;
+const LISTENER_SECURITY_CONFIG = /^listener\.name\.[^.]+\.(sasl\.enabled\.mechanisms|oauthbearer\.sasl\.jaas\.config|oauthbearer\.sasl\.server\.callback\.handler\.class)$/;
 
 /** Listener-prefixed properties the security settings read (not "unknown broker configs"). */
 export function isListenerSecurityProperty(name: string): boolean {
-  return LISTENER_OAUTHBEARER_CONFIG.test(name);
+  return LISTENER_SECURITY_CONFIG.test(name);
 }
 
 /** Broker configs of the security features, for the DescribeConfigs catalog (all read-only: they apply at start-up). */
@@ -155,7 +157,10 @@ export interface ResolvedSecurity {
   /** Explicitly advertised addresses, by listener name. */
   advertised: Map<string, Endpoint>;
   tls: { keyFile: string; certFile: string; caFile?: string; keyPassword?: string; clientAuth: ClientAuth } | null;
+  /** `sasl.enabled.mechanisms`. */
   mechanisms: string[];
+  /** The mechanisms of each SASL listener (`listener.name.<listener>.sasl.enabled.mechanisms`, else `mechanisms`). */
+  listenerMechanisms: Map<string, string[]>;
   saslUsers: string[];
   saslUsersFile: string | undefined;
   superUsers: string[];
@@ -186,19 +191,32 @@ export function resolveSecurity(c: BrokerConfig): ResolvedSecurity {
       ...(c.sslKeyPassword !== undefined ? { keyPassword: c.sslKeyPassword } : {}),
     };
   }
-  const mechanisms = (c.saslEnabledMechanisms ?? [...DEFAULT_SASL_MECHANISMS]).map((m) => m.trim().toUpperCase()).filter(Boolean);
-  for (const m of mechanisms) {
-    if (!(SASL_MECHANISMS as readonly string[]).includes(m)) throw new Error(`sasl.enabled.mechanisms: ${m} is not supported (kafkalite supports ${SASL_MECHANISMS.join(', ')})`);
+  const parseMechanisms = (list: readonly string[], configName: string): string[] => {
+    const out = list.map((m) => m.trim().toUpperCase()).filter(Boolean);
+    for (const m of out) {
+      if (!(SASL_MECHANISMS as readonly string[]).includes(m)) throw new Error(`${configName}: ${m} is not supported (kafkalite supports ${SASL_MECHANISMS.join(', ')})`);
+    }
+    return out;
+  };
+  const mechanisms = parseMechanisms(c.saslEnabledMechanisms ?? DEFAULT_SASL_MECHANISMS, 'sasl.enabled.mechanisms');
+  const listenerMechanisms = new Map<string, string[]>();
+  for (const l of listeners) {
+    if (!isSasl(l.protocol)) continue;
+    const name = `listener.name.${l.name.toLowerCase()}.sasl.enabled.mechanisms`;
+    const own = c.properties?.[name];
+    const list = own !== undefined ? parseMechanisms(splitList(own), name) : mechanisms;
+    if (list.length === 0) throw new Error(`${own !== undefined ? name : 'sasl.enabled.mechanisms'}: a SASL listener needs at least one mechanism (listener ${l.name})`);
+    listenerMechanisms.set(l.name, list);
   }
-  if (listeners.some((l) => l.protocol === 'SASL_PLAINTEXT' || l.protocol === 'SASL_SSL') && mechanisms.length === 0) throw new Error('sasl.enabled.mechanisms: a SASL listener needs at least one mechanism');
   const reauthMs = c.connectionsMaxReauthMs ?? 0;
   if (!Number.isInteger(reauthMs) || reauthMs < 0) throw new Error(`Invalid value ${reauthMs} for configuration connections.max.reauth.ms: must be a non-negative integer`);
-  const oauthBearer = mechanisms.includes(OAUTHBEARER) ? oauthBearerListenerOptions(c, listeners) : new Map<string, UnsecuredValidatorOptions>();
+  const oauthBearer = oauthBearerListenerOptions(c, listeners.filter((l) => listenerMechanisms.get(l.name)?.includes(OAUTHBEARER)));
   return {
     listeners,
     advertised,
     tls,
     mechanisms,
+    listenerMechanisms,
     saslUsers: c.saslUsers ?? [],
     saslUsersFile: c.saslUsersFile,
     superUsers: c.superUsers ? splitPrincipals(c.superUsers) : [],
@@ -210,25 +228,24 @@ export function resolveSecurity(c: BrokerConfig): ResolvedSecurity {
 }
 
 /**
- * The OAUTHBEARER validator options of each SASL listener, from its JAAS config
- * (`--sasl-oauthbearer-jaas-config` for every listener, else
- * `listener.name.<listener>.oauthbearer.sasl.jaas.config`; none: Kafka's defaults).
- * A server callback handler other than Kafka's default is refused: kafkalite has no other.
+ * The OAUTHBEARER validator options of the listeners where it is enabled, from their JAAS
+ * config (`listener.name.<listener>.oauthbearer.sasl.jaas.config`, else
+ * `--sasl-oauthbearer-jaas-config`; neither: Kafka's defaults). A server callback handler
+ * other than Kafka's default is refused: kafkalite has no other.
  */
 function oauthBearerListenerOptions(c: BrokerConfig, listeners: readonly ListenerSpec[]): Map<string, UnsecuredValidatorOptions> {
   const props = c.properties ?? {};
   const out = new Map<string, UnsecuredValidatorOptions>();
   for (const l of listeners) {
-    if (!isSasl(l.protocol)) continue;
     const handlerName = listenerMechanismConfig(l.name, OAUTHBEARER, 'sasl.server.callback.handler.class');
     const handler = props[handlerName]?.trim();
     if (handler !== undefined && handler !== '' && handler !== UNSECURED_VALIDATOR_CALLBACK_HANDLER) {
       throw new Error(`Invalid value ${handler} for configuration ${handlerName}: kafkalite implements only Kafka's default OAUTHBEARER validator, ${UNSECURED_VALIDATOR_CALLBACK_HANDLER} (unsecured JWTs)`);
     }
     const jaasName = listenerMechanismConfig(l.name, OAUTHBEARER, 'sasl.jaas.config');
-    const jaas = c.saslOauthbearerJaasConfig ?? props[jaasName];
+    const jaas = props[jaasName] ?? c.saslOauthbearerJaasConfig;
     if (jaas === undefined) continue;
-    const where = c.saslOauthbearerJaasConfig !== undefined ? '--sasl-oauthbearer-jaas-config' : `configuration ${jaasName}`;
+    const where = props[jaasName] !== undefined ? `configuration ${jaasName}` : '--sasl-oauthbearer-jaas-config';
     try {
       out.set(l.name, unsecuredValidatorOptions(serverJaasEntry(jaas).options));
     } catch (err) {

@@ -54,12 +54,18 @@ export class Security {
     this.authorizer = this.settings.authorizer ? new Authorizer(this.acls, { superUsers: this.settings.superUsers, allowEveryoneIfNoAclFound: this.settings.allowEveryoneIfNoAclFound }) : null;
     // Emulating Kafka 4.x (--kafka-version): its strict SCRAM nonce check, which refuses librdkafka before 2.6.1.
     const strictScramNonce = config.kafkaVersion !== undefined && Number.parseInt(config.kafkaVersion, 10) >= 4;
-    this.sasl = { mechanisms: this.settings.mechanisms, credentials: this.credentials, reauthMs: this.settings.reauthMs, strictScramNonce, oauthBearer: this.settings.oauthBearer };
+    this.sasl = {
+      mechanisms: this.settings.mechanisms,
+      listenerMechanisms: this.settings.listenerMechanisms,
+      credentials: this.credentials,
+      reauthMs: this.settings.reauthMs,
+      strictScramNonce,
+      oauthBearer: this.settings.oauthBearer,
+    };
     // Kafka's JaasContext.loadServerContext: a broker reads JAAS configs prefixed with listener and mechanism only.
     if (config.properties?.['sasl.jaas.config'] !== undefined) logger.warn({ config: 'sasl.jaas.config' }, 'Server config sasl.jaas.config should be prefixed with SASL mechanism name, ignoring config (listener.name.<listener>.oauthbearer.sasl.jaas.config)');
-    if (this.settings.mechanisms.includes('OAUTHBEARER')) {
-      logger.warn({ listeners: this.settings.listeners.filter((l) => isSasl(l.protocol)).map((l) => l.name) }, 'SASL/OAUTHBEARER enabled with unsecured JWTs (Kafka\'s default validator): any client can claim any principal');
-    }
+    const oauthListeners = [...this.settings.listenerMechanisms].filter(([, m]) => m.includes('OAUTHBEARER')).map(([l]) => l);
+    if (oauthListeners.length > 0) logger.warn({ listeners: oauthListeners }, "SASL/OAUTHBEARER enabled with unsecured JWTs (Kafka's default validator): any client can claim any principal");
   }
 
   get listeners(): readonly ListenerSpec[] {

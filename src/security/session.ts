@@ -35,6 +35,8 @@ export const SASL_MAX_RECEIVE_SIZE = 524288;
 export interface SaslSettings {
   /** `sasl.enabled.mechanisms`, in the order the handshake lists them. */
   mechanisms: readonly string[];
+  /** Listeners with mechanisms of their own (`listener.name.<listener>.sasl.enabled.mechanisms`). */
+  listenerMechanisms?: ReadonlyMap<string, readonly string[]>;
   credentials: CredentialStore;
   /** `connections.max.reauth.ms` (0: sessions never expire). */
   reauthMs: number;
@@ -83,7 +85,7 @@ export class SaslExchange {
 
   /** SaslHandshake: picks the mechanism. The caller closes the connection after answering when `close` is set. */
   handshake(mechanism: string, version: number): { errorCode: number; mechanisms: string[]; close: boolean } {
-    const mechanisms = [...this.settings.mechanisms];
+    const mechanisms = [...(this.settings.listenerMechanisms?.get(this.session.listener) ?? this.settings.mechanisms)];
     if (this.phase === 'complete') {
       // KIP-368: only when sessions expire, and not more than once a second; otherwise KafkaApis' answer.
       const now = Date.now();

@@ -25,7 +25,7 @@ const SECRET_TOPIC = `oauth-secret-${suffix}`;
 let broker: TestBroker;
 /** OAUTHBEARER with Kafka's default validator options. */
 let port: number;
-/** OAUTHBEARER requiring scope `kafka`, principal from `client_id`, 1 s of clock skew. */
+/** OAUTHBEARER only, requiring scope `kafka`, principal from `client_id`, 1 s of clock skew. */
 let scopedPort: number;
 
 beforeAll(async () => {
@@ -35,6 +35,7 @@ beforeAll(async () => {
     saslEnabledMechanisms: ['OAUTHBEARER', 'SCRAM-SHA-256'],
     saslUsers: ['alice:alice-secret'],
     properties: {
+      'listener.name.scoped.sasl.enabled.mechanisms': 'OAUTHBEARER',
       'listener.name.scoped.oauthbearer.sasl.jaas.config': `${LOGIN_MODULE} required unsecuredValidatorRequiredScope="kafka" unsecuredValidatorPrincipalClaimName="client_id" unsecuredValidatorAllowableClockSkewMs="1000";`,
     },
     authorizer: true,
@@ -123,7 +124,10 @@ describe('the exchange over the protocol (SaslHandshake v1 + SaslAuthenticate)',
     }
   });
 
-  it('per-listener JAAS options: required scope, principal claim client_id, 1 s of skew', async () => {
+  it('per-listener mechanisms and JAAS options: OAUTHBEARER only; required scope, principal claim client_id, 1 s of skew', async () => {
+    const hs = await RawClient.connect(scopedPort);
+    expect(await hs.request(17, 1, { mechanism: 'SCRAM-SHA-256' })).toEqual({ errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms: ['OAUTHBEARER'] });
+    await hs.waitClosed();
     const now = Date.now() / 1000;
     const login = async (claims: Record<string, unknown>) => {
       const c = await RawClient.connect(scopedPort);

@@ -321,12 +321,38 @@ describe('configuration', () => {
     expect([...s.oauthBearer]).toEqual([['EXTERNAL', { principalClaimName: 'sub', scopeClaimName: 'scope', requiredScope: ['kafka'], allowableClockSkewMs: 0 }]]);
   });
 
-  it('--sasl-oauthbearer-jaas-config applies to every SASL listener', () => {
+  it("--sasl-oauthbearer-jaas-config applies to every SASL listener without a JAAS config of its own", () => {
     const c = configFromArgs(['--listener', 'SASL_PLAINTEXT://:0,SASL_SSL://:0', '--sasl-mechanisms', 'OAUTHBEARER', '--sasl-oauthbearer-jaas-config', JAAS, '--ssl-key', 'k', '--ssl-cert', 'c'], {});
     expect(c.saslOauthbearerJaasConfig).toBe(JAAS);
     const s = resolveSecurity(resolveConfig(c));
-    expect([...s.oauthBearer.keys()]).toEqual(['SASL_PLAINTEXT', 'SASL_SSL']);
+    expect([...s.oauthBearer].map(([l, o]) => [l, o.requiredScope])).toEqual([
+      ['SASL_PLAINTEXT', ['kafka']],
+      ['SASL_SSL', ['kafka']],
+    ]);
+    const own = resolveSecurity(resolveConfig({ ...c, properties: { 'listener.name.sasl_ssl.oauthbearer.sasl.jaas.config': 'x.Y required unsecuredValidatorRequiredScope="ssl";' } }));
+    expect([...own.oauthBearer].map(([l, o]) => [l, o.requiredScope])).toEqual([
+      ['SASL_PLAINTEXT', ['kafka']],
+      ['SASL_SSL', ['ssl']],
+    ]);
     expect(configFromArgs([], { KAFKALITE_SASL_OAUTHBEARER_JAAS_CONFIG: JAAS }).saslOauthbearerJaasConfig).toBe(JAAS);
+  });
+
+  it('listener.name.<listener>.sasl.enabled.mechanisms: OAUTHBEARER on one listener only', () => {
+    const c = resolveConfig({
+      listeners: ['SASL_PLAINTEXT://:0', 'OAUTH://:0'],
+      listenerSecurityProtocolMap: 'OAUTH:SASL_PLAINTEXT',
+      saslEnabledMechanisms: ['SCRAM-SHA-512'],
+      properties: { 'listener.name.oauth.sasl.enabled.mechanisms': 'OAUTHBEARER', 'listener.name.sasl_plaintext.oauthbearer.sasl.jaas.config': 'junk: OAUTHBEARER is not enabled there' },
+    });
+    const s = resolveSecurity(c);
+    expect([...s.listenerMechanisms]).toEqual([
+      ['SASL_PLAINTEXT', ['SCRAM-SHA-512']],
+      ['OAUTH', ['OAUTHBEARER']],
+    ]);
+    expect([...s.oauthBearer.keys()]).toEqual([]);
+    expect(new ConfigRegistry(c).unknownStaticConfigs()).toEqual([]);
+    expect(() => resolveSecurity(resolveConfig({ ...c, properties: { 'listener.name.oauth.sasl.enabled.mechanisms': 'GSSAPI' } }))).toThrow('listener.name.oauth.sasl.enabled.mechanisms: GSSAPI is not supported');
+    expect(() => resolveSecurity(resolveConfig({ ...c, properties: { 'listener.name.oauth.sasl.enabled.mechanisms': '' } }))).toThrow('a SASL listener needs at least one mechanism (listener OAUTH)');
   });
 
   it('invalid JAAS configs, bad options and other callback handlers stop the start', () => {
