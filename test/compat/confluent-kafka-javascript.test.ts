@@ -410,6 +410,46 @@ describe.skipIf(!ckjs)('@confluentinc/kafka-javascript (librdkafka 2.15)', () =>
     expect(got.map((g, i) => [gotTopics[i], g.partition, g.offset, g.value])).toEqual([[`${prefix}-a`, 0, 0, 'in-a'], [`${prefix}-b`, 1, 0, 'in-b']]);
   });
 
+  for (const protocol of ['classic-cooperative', 'consumer'] as const) {
+    it(`group.protocol=${protocol === 'consumer' ? 'consumer' : 'classic with cooperative-sticky'}: when one of two members leaves, the other takes over its partitions from the committed offsets`, async () => {
+      const topic = unique(`leave-${protocol}`);
+      const group = unique(`leave-g-${protocol}`);
+      await broker.broker.createTopic(topic, 3);
+      const config = (): Any => ({
+        kafkaJS: { groupId: group, fromBeginning: true, autoCommit: true, autoCommitInterval: 100, ...(protocol === 'consumer' ? {} : { partitionAssignors: ['cooperative-sticky'] }) },
+        ...(protocol === 'consumer' ? { 'group.protocol': 'consumer' } : {}),
+      });
+      const gotA: Got[] = [];
+      const gotB: Got[] = [];
+      const a = await runConsumer(config(), topic, gotA);
+      const b = await runConsumer(config(), topic, gotB);
+      const parts = (c: Any): number[] => c.assignment().map((x: Any) => x.partition as number).sort((x: number, y: number) => x - y);
+      const msg = (tag: string, i: number) => ({ key: `${tag}${i}`, value: `${tag}-${i}`, partition: i % 3 });
+      try {
+        await waitFor(() => parts(a).length > 0 && parts(b).length > 0 && parts(a).length + parts(b).length === 3, 30_000, 'both members assigned');
+        if (protocol !== 'consumer') expect(a.rebalanceProtocol()).toBe('COOPERATIVE');
+        const first = Array.from({ length: 12 }, (_, i) => msg('one', i));
+        await produce(topic, first);
+        await waitFor(() => gotA.length + gotB.length >= 12, 20_000, '12 messages across the group');
+        await new Promise((r) => setTimeout(r, 500));
+        await a.disconnect();
+        await waitFor(() => parts(b).length === 3, 30_000, 'the remaining member owning all three partitions');
+        const second = Array.from({ length: 12 }, (_, i) => msg('two', i));
+        await produce(topic, second);
+        await waitFor(() => gotB.filter((g) => g.value!.startsWith('two')).length >= 12, 20_000, 'the remaining member reading the next 12');
+        await new Promise((r) => setTimeout(r, 500));
+      } finally {
+        await b.disconnect();
+      }
+      const all = [...gotA, ...gotB].sort(byPosition);
+      // Exactly once: every offset 0..7 of every partition, no duplicates.
+      expect(all.map((g) => [g.partition, g.offset, g.value])).toEqual(
+        [0, 1, 2].flatMap((p) => Array.from({ length: 8 }, (_, o) => [p, o, o < 4 ? `one-${p + 3 * o}` : `two-${p + 3 * (o - 4)}`])),
+      );
+      expect(await committedOffsets(group, topic, 3)).toEqual([8, 8, 8]);
+    });
+  }
+
   it('admin: listGroups, describeGroups, fetchOffsets, deleteGroups, fetchTopicMetadata, offsets by timestamp, deleteTopicRecords', async () => {
     const admin = kafka(unique('admin-groups')).admin();
     await admin.connect();
