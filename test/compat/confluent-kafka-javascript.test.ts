@@ -450,6 +450,45 @@ describe.skipIf(!ckjs)('@confluentinc/kafka-javascript (librdkafka 2.15)', () =>
     });
   }
 
+  it('group.protocol=consumer: group.remote.assignor=range, and a static member (group.instance.id) that restarts gets its partitions back', async () => {
+    const topic = unique('static');
+    const group = unique('static-g');
+    await broker.broker.createTopic(topic, 4);
+    const config = (instance: string): Any => ({
+      kafkaJS: { groupId: group, fromBeginning: true, autoCommit: true, autoCommitInterval: 100 },
+      'group.protocol': 'consumer',
+      'group.remote.assignor': 'range',
+      'group.instance.id': `${group}-${instance}`,
+    });
+    const parts = (c: Any): number[] => c.assignment().map((x: Any) => x.partition as number).sort((x: number, y: number) => x - y);
+    const got: Got[] = [];
+    const a = await runConsumer(config('a'), topic, got);
+    const b = await runConsumer(config('b'), topic, got);
+    let a2: Any = null;
+    try {
+      await waitFor(() => parts(a).length + parts(b).length === 4 && parts(a).length > 0 && parts(b).length > 0, 30_000, 'both static members assigned');
+      // range: contiguous halves.
+      expect([parts(a), parts(b)].sort((x, y) => x[0]! - y[0]!)).toEqual([[0, 1], [2, 3]]);
+      const before = parts(a);
+      await produce(topic, [0, 1, 2, 3].map((p) => ({ key: `k${p}`, value: `v${p}`, partition: p })));
+      await waitFor(() => got.length >= 4, 20_000, 'four records');
+      await new Promise((r) => setTimeout(r, 300));
+      await a.disconnect();
+      // A static member that leaves keeps its assignment until the session times out; the same instance comes back to it.
+      a2 = await runConsumer(config('a'), topic, got);
+      await waitFor(() => parts(a2).length === 2, 30_000, 'the restarted static member assigned');
+      expect(parts(a2)).toEqual(before);
+      expect(parts(b).length).toBe(2);
+      await produce(topic, [0, 1, 2, 3].map((p) => ({ key: `k${p}`, value: `w${p}`, partition: p })));
+      await waitFor(() => got.length >= 8, 20_000, 'four more records');
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      await a2?.disconnect();
+      await b.disconnect();
+    }
+    expect([...got].sort(byPosition).map((g) => [g.partition, g.offset, g.value])).toEqual([0, 1, 2, 3].flatMap((p) => [[p, 0, `v${p}`], [p, 1, `w${p}`]]));
+  });
+
   it('admin: listGroups, describeGroups, fetchOffsets, deleteGroups, fetchTopicMetadata, offsets by timestamp, deleteTopicRecords', async () => {
     const admin = kafka(unique('admin-groups')).admin();
     await admin.connect();
