@@ -44,8 +44,6 @@ export interface SaslSettings {
   strictScramNonce?: boolean;
   /** OAUTHBEARER: the unsecured validator's options of each listener (its JAAS config); Kafka's defaults for listeners not in the map. */
   oauthBearer?: ReadonlyMap<string, UnsecuredValidatorOptions>;
-  /** The clock tokens are checked against (tests); Date.now by default. */
-  now?: () => number;
 }
 
 export type SaslPhase = 'handshake' | 'authenticate' | 'raw' | 'complete' | 'bad-mechanism' | 'failed';
@@ -184,10 +182,11 @@ export class SaslExchange {
       this.expiresAt = null;
       return;
     }
-    const untilExpiry = credentialExpiresAtMs === null ? Infinity : credentialExpiresAtMs - (this.settings.now ?? Date.now)();
+    const now = Date.now();
+    const untilExpiry = credentialExpiresAtMs === null ? Infinity : credentialExpiresAtMs - now;
     const lifetime = Math.max(0, Math.min(untilExpiry, maxReauthMs > 0 ? maxReauthMs : Infinity));
     this.sessionLifetimeMs = lifetime;
-    this.expiresAt = Date.now() + lifetime;
+    this.expiresAt = now + lifetime;
   }
 
   private createServer(mechanism: string): SaslServer {
@@ -195,7 +194,7 @@ export class SaslExchange {
     if (mechanism === 'PLAIN') return new PlainServer((user, password) => creds.checkPassword(user, password));
     if (mechanism === OAUTHBEARER) {
       const options = this.settings.oauthBearer?.get(this.session.listener) ?? DEFAULT_UNSECURED_VALIDATOR_OPTIONS;
-      return new OAuthBearerServer(options, this.settings.now ?? Date.now);
+      return new OAuthBearerServer(options);
     }
     const m = scramMechanism(mechanism);
     if (!m) throw new Error(`no SASL server for ${mechanism}`);
