@@ -164,7 +164,9 @@ function blankField(f: AnyField, version: number): unknown {
     case 'bytes':
       return nullable ? null : Buffer.alloc(0);
     case 'records':
-      return nullable ? null : Buffer.alloc(0);
+      // Never null, though the schemas allow it: Kafka always sends empty records, and librdkafka fails to parse a
+      // whole Fetch response with a null record set in it ("invalid MessageSetSize -1").
+      return Buffer.alloc(0);
     case 'uuid':
       return ZERO_UUID;
   }
@@ -175,7 +177,7 @@ function markEntry(entry: Obj, fields: readonly AnyField[], version: number, cod
   for (const f of fieldsAt(fields, version)) {
     if (f.name === 'errorCode') entry[f.name] = code;
     else if (f.type === 'int64') entry[f.name] = -1n;
-    else if (f.type === 'records') entry[f.name] = inRange(f.opts.nullable, version) ? null : Buffer.alloc(0);
+    else if (f.type === 'records') entry[f.name] = Buffer.alloc(0); // never null: see blankField
   }
 }
 
