@@ -51,6 +51,7 @@ export const fetch = defineHandler(FetchRequest, FetchResponse, { min: 0, max: 1
       wanted.map((w) => w.log!),
       remaining,
       ctx.broker.closing,
+      ctx.peerGone,
     );
     if (woke === 'closed') break;
   }

@@ -22,6 +22,12 @@ export interface RequestContext {
   readonly listener?: string | undefined;
   /** Principal, client address and SASL state of the connection (src/security); absent on the default PLAINTEXT path. */
   readonly session?: Session | undefined;
+  /**
+   * Aborts when the client's connection closes or the client stops sending (FIN): a
+   * long wait (a Fetch's max_wait_ms, up to ~24 days) should answer now instead of
+   * holding the connection and its resources. Absent when handlers are called directly.
+   */
+  readonly peerGone?: AbortSignal | undefined;
   /** Runs a function once the response has been written to the socket (e.g. to recycle read buffers); absent when handlers are called directly. */
   readonly afterWrite?: ((fn: () => void) => void) | undefined;
 }

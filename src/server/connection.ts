@@ -84,6 +84,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   requests = 0;
   /** Principal, client address and SASL state (src/security); undefined on the default PLAINTEXT path. */
   session: Session | undefined = undefined;
+  private readonly peerGoneCtl = new AbortController();
 
   private readonly dispatchFn: Dispatch;
   private readonly maxInFlight: number;
@@ -159,6 +160,15 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   /**
+   * Aborts once the peer has sent FIN or the connection closed. Handlers that wait
+   * (long-poll fetches) answer then: a client that left gets its answer refused by
+   * the socket and the connection closes, instead of lingering until max_wait_ms.
+   */
+  get peerGone(): AbortSignal {
+    return this.peerGoneCtl.signal;
+  }
+
+  /**
    * Closes now: drops unsent responses and destroys the socket. Idempotent; the
    * first reason wins and is reported by the 'close' event.
    */
@@ -170,6 +180,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
     this.queue.length = 0;
     this.framer.reset();
     this.socket.destroy();
+    this.peerGoneCtl.abort();
     this.log.debug({ reason, requests: this.requests }, 'connection closed');
     this.emit('close', reason);
   }
@@ -216,6 +227,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
 
   private onEnd(): void {
     this.readEnded = true;
+    this.peerGoneCtl.abort();
     if (this.framer.hasPartial) this.log.debug({ buffered: this.framer.buffered }, 'peer ended mid-frame');
     this.pump();
   }

@@ -51,7 +51,7 @@ export function createDispatcher(broker: Broker, handlers: readonly Handler[]): 
     const request = codec.decode(r);
     if (r.error !== null) throw new ProtocolError(`malformed ${handler.name} v${apiVersion} request: ${r.error}`);
 
-    const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId: header.clientId, broker, log: conn.log, listener: conn.listenerName, session: conn.session, nodeId: conn.nodeId, afterWrite };
+    const ctx: RequestContext = { apiKey, apiVersion, correlationId, clientId: header.clientId, broker, log: conn.log, listener: conn.listenerName, session: conn.session, nodeId: conn.nodeId, afterWrite, peerGone: conn.peerGone };
     const encode = (response: unknown): DispatchResult =>
       response === null ? null : encodeResponseFrame(apiKey, apiVersion, correlationId, response);
     if (hooks) return hooks.handle(handler, request, ctx, conn, frame.length, encode);

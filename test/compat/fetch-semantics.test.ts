@@ -272,6 +272,37 @@ describe('Fetch long poll', () => {
     ]);
   });
 
+  it('a client that half-closes during a long poll (maxWaitMs = 2^31-1) gets the answer at once, then the broker ends the connection', async () => {
+    const topic = topicName('poll-fin');
+    await createTopic(topic);
+    const c = await client();
+    const t0 = performance.now();
+    const pending = fetch(12, [{ topic, partition: 0, fetchOffset: 0n }], { maxWaitMs: 2 ** 31 - 1, minBytes: 1, c });
+    await new Promise((r) => setTimeout(r, 100));
+    c.socket.end(); // FIN: the client sends nothing more but still reads
+    const res = await pending;
+    expect(performance.now() - t0).toBeLessThan(1000);
+    const p = res.responses[0].partitions[0];
+    expect(p.errorCode).toBe(ErrorCode.NONE);
+    expect(p.highWatermark).toBe(0n);
+    expect(Buffer.concat([p.records].flat()).length).toBe(0);
+    await c.waitClosed(2000);
+  });
+
+  it('a client that disconnects during a long poll does not leave its connection behind', async () => {
+    const topic = topicName('poll-gone');
+    await createTopic(topic);
+    const server = (broker.broker as unknown as { server: { connections: ReadonlySet<unknown> } }).server;
+    const c = await client();
+    void fetch(12, [{ topic, partition: 0, fetchOffset: 0n }], { maxWaitMs: 2 ** 31 - 1, minBytes: 1, c }).catch(() => {});
+    await new Promise((r) => setTimeout(r, 100));
+    const before = server.connections.size;
+    c.socket.destroy();
+    const deadline = Date.now() + 2000;
+    while (server.connections.size >= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(server.connections.size).toBe(before - 1);
+  });
+
   it('a partition error answers at once instead of waiting (OFFSET_OUT_OF_RANGE with maxWaitMs=2000)', async () => {
     const topic = topicName('poll-error');
     await createTopic(topic);
