@@ -183,6 +183,7 @@ export class Broker {
       logger: this.logger,
       maxInFlight: this.config.maxInFlightRequests,
       maxFrameSize: this.config.socketRequestMaxBytes,
+      maxIdleMs: this.config.connectionsMaxIdleMs,
     });
     await this.server.listen();
     this.boundPort = this.server.port;

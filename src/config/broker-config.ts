@@ -31,6 +31,8 @@ export interface BrokerConfig {
   messageMaxBytes: number;
   /** `socket.request.max.bytes`: largest request frame; larger closes the connection. */
   socketRequestMaxBytes: number;
+  /** `connections.max.idle.ms`: connections with no traffic for this long are closed; negative: never. */
+  connectionsMaxIdleMs: number;
   /** Requests a connection may have in flight before the broker stops reading from it. */
   maxInFlightRequests: number;
   /** `log.segment.bytes` / `log.roll.ms`: defaults for topics without their own. */
@@ -147,6 +149,7 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   defaultReplicationFactor: 1,
   messageMaxBytes: 1048588,
   socketRequestMaxBytes: 104857600,
+  connectionsMaxIdleMs: 600000,
   maxInFlightRequests: 100,
   logSegmentBytes: 1073741824,
   logRollMs: 604800000,

@@ -130,6 +130,7 @@ function catalog(): BrokerConfigDef[] {
     b('auto.create.topics.enable', 'boolean', 'true', 'read-only', 'Enable auto creation of topic on the server.', { field: 'autoCreateTopics' }),
     b('delete.topic.enable', 'boolean', 'true', 'read-only', 'Enables delete topic. Delete topic through the admin tool will have no effect if this config is turned off.', { field: 'deleteTopicEnable' }),
     b('socket.request.max.bytes', 'int', '104857600', 'read-only', 'The maximum number of bytes in a socket request.', { field: 'socketRequestMaxBytes', validate: atLeast(1n) }),
+    b('connections.max.idle.ms', 'long', '600000', 'read-only', 'Idle connections timeout: the server socket processor threads close the connections that idle more than this', { field: 'connectionsMaxIdleMs' }),
     // Group coordinator.
     b('group.initial.rebalance.delay.ms', 'int', '3000', 'read-only', 'The amount of time the group coordinator will wait for more consumers to join a new group before performing the first rebalance.', { field: 'groupInitialRebalanceDelayMs', validate: atLeast(0n) }),
     b('group.min.session.timeout.ms', 'int', '6000', 'read-only', 'The minimum allowed session timeout for registered consumers.', { field: 'groupMinSessionTimeoutMs' }),

@@ -82,6 +82,8 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   readonly log: Logger;
   /** Number of frames dispatched so far. */
   requests = 0;
+  /** Date.now() of the last bytes read or written (connections.max.idle.ms). */
+  lastActivityMs = Date.now();
   /** Principal, client address and SASL state (src/security); undefined on the default PLAINTEXT path. */
   session: Session | undefined = undefined;
   private readonly peerGoneCtl = new AbortController();
@@ -220,6 +222,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastActivityMs = Date.now();
     if (this.closeReason !== null || this.draining) return;
     this.framer.push(chunk);
     this.pump();
@@ -340,6 +343,7 @@ export class Connection extends EventEmitter<ConnectionEvents> {
   /** Writes every finished response at the head of the queue, batched into one cork/uncork. */
   private flush(): void {
     const socket = this.socket;
+    this.lastActivityMs = Date.now();
     // cork() makes the buffer lists of all ready responses reach the kernel as one writev.
     socket.cork();
     try {

@@ -42,6 +42,12 @@ export interface KafkaServerOptions {
   maxFrameSize?: number;
   /** How long close() lets in-flight requests finish before destroying sockets (default 5 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * Kafka's connections.max.idle.ms: a connection with no bytes read or written
+   * for this long is closed (the client reconnects when it needs to). Negative
+   * or absent: never.
+   */
+  maxIdleMs?: number;
 }
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 5_000;
@@ -53,6 +59,7 @@ export class KafkaServer {
   private readonly log: Logger;
   private nextId = 1;
   private closing: Promise<void> | null = null;
+  private idleSweep: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: KafkaServerOptions) {
     if (opts.listeners.length === 0) throw new RangeError('at least one listener is required');
@@ -70,7 +77,22 @@ export class KafkaServer {
       this.bound = [];
       throw err;
     }
+    const idle = this.opts.maxIdleMs ?? -1;
+    if (idle >= 0) {
+      // Checked a few times per idle period, so a connection goes at most ~25% past it.
+      this.idleSweep = setInterval(() => this.closeIdle(idle), Math.max(10, Math.min(idle / 4, 30_000)));
+      this.idleSweep.unref();
+    }
     return this.bound;
+  }
+
+  private closeIdle(idleMs: number): void {
+    const now = Date.now();
+    for (const c of this.open) {
+      if (now - c.lastActivityMs <= idleMs) continue;
+      c.log.info({ idleMs: now - c.lastActivityMs, inFlight: c.inFlight }, 'closing connection: idle longer than connections.max.idle.ms');
+      c.close('idle (connections.max.idle.ms)');
+    }
   }
 
   /** Bound addresses, in the order of `opts.listeners` (ports resolved when 0 was asked). */
@@ -122,6 +144,7 @@ export class KafkaServer {
   }
 
   private async doClose(): Promise<void> {
+    if (this.idleSweep) clearInterval(this.idleSweep);
     // server.close() stops accepting now; its callback waits for the sockets, which we end below.
     const stopped = Promise.all(this.servers.map(closeServer));
     const timeoutMs = this.opts.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;

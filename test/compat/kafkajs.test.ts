@@ -392,3 +392,32 @@ describe('kafkajs producer', () => {
     expect(p1.records.map(simplify).at(-1)).toEqual({ offset: 1n, key: 'gz?', value: 'plain', headers: [] });
   });
 });
+
+describe('connections.max.idle.ms', () => {
+  it('the broker closes idle connections (DescribeConfigs shows the value); kafkajs reconnects and loses nothing', async () => {
+    const b = await startTestBroker({ connectionsMaxIdleMs: 300 });
+    const k = new Kafka({ clientId: 'idle-test', brokers: [b.bootstrapServers], logLevel: logLevel.NOTHING });
+    const adm = k.admin();
+    const producer = k.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const watcher = await RawClient.connect(b.port);
+    try {
+      await adm.connect();
+      const described = await adm.describeConfigs({ resources: [{ type: kafkajs.ConfigResourceTypes.BROKER, name: '1', configNames: ['connections.max.idle.ms'] }], includeSynonyms: false });
+      expect(described.resources[0]!.configEntries.map((e) => [e.configName, e.configValue])).toEqual([['connections.max.idle.ms', '300']]);
+      const topic = topicName('idle');
+      await adm.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: false });
+      await producer.connect();
+      await producer.send({ topic, messages: [{ value: 'before' }] });
+      // A silent raw connection is closed by the broker after ~300 ms (+ up to a quarter for the sweep).
+      await watcher.waitClosed(1500);
+      await producer.send({ topic, messages: [{ value: 'after' }] }); // its connection went too: kafkajs reconnects
+      const offsets = await adm.fetchTopicOffsets(topic);
+      expect(offsets).toEqual([expect.objectContaining({ partition: 0, low: '0', high: '2' })]);
+    } finally {
+      watcher.close();
+      await producer.disconnect();
+      await adm.disconnect();
+      await b.close();
+    }
+  });
+});

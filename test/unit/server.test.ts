@@ -623,3 +623,33 @@ describe('afterWrite callbacks', () => {
     await waitUntil(() => written === 1, 5000, 'afterWrite after reset');
   });
 });
+
+// ---------- connections.max.idle.ms ----------
+
+describe('idle connections (connections.max.idle.ms)', () => {
+  it('closes a connection with no traffic for maxIdleMs; one that keeps talking stays open', async () => {
+    const server = await serve({ dispatch: echo, maxIdleMs: 150 });
+    const quiet = await tcpClient(server.port);
+    const chatty = await tcpClient(server.port);
+    const t0 = Date.now();
+    let id = 0;
+    while (Date.now() - t0 < 600) {
+      chatty.socket.write(request(id++));
+      await sleep(40);
+    }
+    await quiet.waitClosed(1000);
+    expect(chatty.closed).toBe(false);
+    await chatty.waitResponses(id);
+    expect(server.connections.size).toBe(1);
+  });
+
+  it('a negative maxIdleMs (and the default) never closes idle connections', async () => {
+    for (const maxIdleMs of [-1, undefined]) {
+      const server = await serve({ dispatch: echo, ...(maxIdleMs !== undefined ? { maxIdleMs } : {}) });
+      const quiet = await tcpClient(server.port);
+      await sleep(300);
+      expect(quiet.closed).toBe(false);
+      expect(server.connections.size).toBe(1);
+    }
+  });
+});
