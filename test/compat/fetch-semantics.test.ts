@@ -281,7 +281,7 @@ describe('Fetch long poll', () => {
     await new Promise((r) => setTimeout(r, 100));
     c.socket.end(); // FIN: the client sends nothing more but still reads
     const res = await pending;
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(performance.now() - t0).toBeLessThan(5000); // not max_wait_ms (~24 days); generous for a loaded machine
     const p = res.responses[0].partitions[0];
     expect(p.errorCode).toBe(ErrorCode.NONE);
     expect(p.highWatermark).toBe(0n);
@@ -298,7 +298,7 @@ describe('Fetch long poll', () => {
     await new Promise((r) => setTimeout(r, 100));
     const before = server.connections.size;
     c.socket.destroy();
-    const deadline = Date.now() + 2000;
+    const deadline = Date.now() + 5000;
     while (server.connections.size >= before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(server.connections.size).toBe(before - 1);
   });
