@@ -286,7 +286,7 @@ describe('Fetch long poll', () => {
     expect(p.errorCode).toBe(ErrorCode.NONE);
     expect(p.highWatermark).toBe(0n);
     expect(Buffer.concat([p.records].flat()).length).toBe(0);
-    await c.waitClosed(2000);
+    await c.waitClosed(5000);
   });
 
   it('a client that disconnects during a long poll does not leave its connection behind', async () => {
