@@ -13,9 +13,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/wire/error-codes.js';
-import { CompressionType, splitBatches, type BatchView } from '../../src/wire/record-batch.js';
+import { CompressionType } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { storedBatches, committedOffsets as committedBigints } from '../helpers/stored.js';
+
+/** Committed offsets by partition, as numbers (-1 = none). */
+const committedOffsets = async (group: string, topic: string, n: number): Promise<number[]> => (await committedBigints(raw, group, topic, n)).map(Number);
 
 const here = dirname(fileURLToPath(import.meta.url));
 const requireFromCompat = createRequire(join(here, 'rdkafka-js', 'package.json'));
@@ -69,36 +73,6 @@ async function waitFor(cond: () => boolean, ms: number, what: string): Promise<v
     if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-}
-
-/** Every batch stored in a partition, control batches included (raw Fetch v11 from offset 0, read_uncommitted). */
-async function storedBatches(topic: string, partition: number): Promise<BatchView[]> {
-  const out: BatchView[] = [];
-  let offset = 0n;
-  for (let i = 0; i < 100; i++) {
-    const res = await raw.request(1, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1n, partitionMaxBytes: 16 * 1024 * 1024 }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
-    const p = res.responses[0].partitions[0];
-    expect(p.errorCode).toBe(ErrorCode.NONE);
-    const split = splitBatches(p.records);
-    if ('error' in split) throw new Error(split.message);
-    if (split.batches.length === 0) break;
-    out.push(...split.batches);
-    offset = split.batches.at(-1)!.lastOffset + 1n;
-    if (offset >= p.highWatermark) break;
-  }
-  return out;
-}
-
-/** Committed offsets of `group` for partitions 0..n-1 of `topic` (raw OffsetFetch v1; -1 = none). */
-async function committedOffsets(group: string, topic: string, n: number): Promise<number[]> {
-  const res = await raw.request(9, 1, { groupId: group, topics: [{ name: topic, partitionIndexes: [...Array(n).keys()] }] });
-  const parts = res.topics[0].partitions as { partitionIndex: number; committedOffset: bigint; errorCode: number }[];
-  for (const p of parts) expect(p.errorCode).toBe(ErrorCode.NONE);
-  return [...parts].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p) => Number(p.committedOffset));
 }
 
 /** Produces `messages` with a plain (non-idempotent, uncompressed) producer and returns the delivery reports. */
@@ -208,7 +182,7 @@ describe.skipIf(!ckjs)('@confluentinc/kafka-javascript (librdkafka 2.15)', () =>
       for (const m of messages) produced.push({ partition: m.partition, offset: perPartition[m.partition]!++, key: m.key, value: m.value, headers: m.headers });
     }
     for (let part = 0; part < 3; part++) {
-      const batches = await storedBatches(codecTopic, part);
+      const batches = await storedBatches(raw, codecTopic, part);
       expect(batches.map((b) => [b.compression, b.recordCount, b.baseSequence, b.producerEpoch, b.isTransactional])).toEqual(codecs.map(([, id]) => [id, 4, 0, 0, false]));
       // Four idempotent producers: four distinct producer ids, each the same on every partition.
       expect(new Set(batches.map((b) => b.producerId)).size).toBe(4);
@@ -316,7 +290,7 @@ describe.skipIf(!ckjs)('@confluentinc/kafka-javascript (librdkafka 2.15)', () =>
     } finally {
       await p.disconnect();
     }
-    const batches = await storedBatches(topic, 0);
+    const batches = await storedBatches(raw, topic, 0);
     expect(batches.map((b) => [Number(b.baseOffset), b.recordCount, b.isTransactional, b.isControl])).toEqual([
       [0, 3, true, false], [3, 1, true, true],
       [4, 2, true, false], [6, 1, true, true],
@@ -370,7 +344,7 @@ describe.skipIf(!ckjs)('@confluentinc/kafka-javascript (librdkafka 2.15)', () =>
         await p.disconnect();
         await consumer.disconnect();
       }
-      const batches = await storedBatches(out, 0);
+      const batches = await storedBatches(raw, out, 0);
       expect(batches.map((b) => [Number(b.baseOffset), b.recordCount, b.isTransactional, b.isControl])).toEqual([
         [0, 3, true, false], [3, 1, true, true],
         [4, 2, true, false], [6, 1, true, true],

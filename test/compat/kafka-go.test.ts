@@ -11,11 +11,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../src/admin/recording.js';
 import { readRecords } from '../../src/wire/batch-records.js';
 import { Codec } from '../../src/wire/compression/index.js';
-import { ErrorCode } from '../../src/wire/error-codes.js';
-import { splitBatches, type BatchView } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { buildGoClient, goPackageInstalled, goVersion, runProcess, type ProcessResult } from '../helpers/go-client.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { storedBatches, committedOffsets } from '../helpers/stored.js';
 
 const KAFKA_GO = 'github.com/segmentio/kafka-go';
 const available = goVersion !== null && goPackageInstalled(KAFKA_GO);
@@ -78,24 +77,6 @@ describe.skipIf(!available)(available ? 'kafka-go 0.2.1 (Go)' : SKIP_REASON, { t
     return JSON.parse(r.stdout) as T;
   }
 
-  async function storedBatches(topic: string, partition: number): Promise<BatchView[]> {
-    const res = await raw.request(1, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: 0n, logStartOffset: -1n, partitionMaxBytes: 16 * 1024 * 1024 }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
-    const p = res.responses[0].partitions[0];
-    expect(p.errorCode).toBe(ErrorCode.NONE);
-    const split = splitBatches(p.records ?? Buffer.alloc(0));
-    if ('error' in split) throw new Error(split.message);
-    return split.batches;
-  }
-
-  async function committed(groupId: string, topic: string, partitions: number): Promise<bigint[]> {
-    const r = await raw.request(9, 5, { groupId, topics: [{ name: topic, partitionIndexes: [...Array(partitions).keys()] }], requireStable: false });
-    return r.topics[0].partitions.map((p: any) => p.committedOffset);
-  }
-
   it('Conn.CreateTopics (v0, with a config) and ReadPartitions; Conn.DeleteTopics (v1)', async () => {
     const topic = topicName('admin');
     const created = await kafkaGo('create-topic', { topic, partitions: 3 });
@@ -132,7 +113,7 @@ describe.skipIf(!available)(available ? 'kafka-go 0.2.1 (Go)' : SKIP_REASON, { t
 
     const codec = { none: Codec.None, gzip: Codec.Gzip, snappy: Codec.Snappy, lz4: Codec.Lz4 }[compression]!;
     for (const p of [0, 1, 2]) {
-      const batches = await storedBatches(topic, p);
+      const batches = await storedBatches(raw, topic, p);
       // One WriteMessages call: each partition's messages arrive in one produce request, one batch.
       expect(batches.map((b) => [b.compression, b.recordCount, b.crcValid, b.producerId])).toEqual([[codec, next[p], true, -1n]]);
       const records = readRecords(batches[0].buf);
@@ -157,7 +138,7 @@ describe.skipIf(!available)(available ? 'kafka-go 0.2.1 (Go)' : SKIP_REASON, { t
     await kafkaGo('create-topic', { topic, partitions: 1 });
     const msgs = [{ key: '', value: '' }, { key: null, value: 'v' }, { key: 'k', value: null }];
     await kafkaGo('produce', { topic, balancer: 'roundrobin' }, { input: msgs });
-    const [batch] = await storedBatches(topic, 0);
+    const [batch] = await storedBatches(raw, topic, 0);
     expect(readRecords(batch!.buf).map((r) => [r.key?.toString() ?? null, r.value?.toString() ?? null])).toEqual([['', ''], [null, 'v'], ['k', null]]);
     const got = await kafkaGo<{ messages: Consumed[] }>('consume', { topic, partitions: 1, count: 3 });
     // readNewBytes allocates only for a length > 0: zero-length keys and values come back nil (client behaviour).
@@ -170,7 +151,7 @@ describe.skipIf(!available)(available ? 'kafka-go 0.2.1 (Go)' : SKIP_REASON, { t
     await kafkaGo('create-topic', { topic, partitions: 4 });
     const batch = (from: number, n: number) => Array.from({ length: n }, (_, j) => ({ key: `key-${from + j}`, value: `g${from + j}` }));
     await kafkaGo('produce', { topic }, { input: batch(0, 24) });
-    const ends = await Promise.all([0, 1, 2, 3].map(async (p) => (await storedBatches(topic, p)).reduce((n, b) => n + b.recordCount, 0)));
+    const ends = await Promise.all([0, 1, 2, 3].map(async (p) => (await storedBatches(raw, topic, p)).reduce((n, b) => n + b.recordCount, 0)));
     expect(ends.reduce((a, b) => a + b)).toBe(24);
 
     const members = await kafkaGo<Consumed[][]>('group', { topic, group: groupId, members: 2, count: 24 }, { timeoutMs: 40_000 });
@@ -181,18 +162,18 @@ describe.skipIf(!available)(available ? 'kafka-go 0.2.1 (Go)' : SKIP_REASON, { t
     expect(all).toEqual(
       [0, 1, 2, 3].flatMap((p) => batch(0, 24).filter((m) => kafkaGoHashPartition(m.key, 4) === p).map((m, o) => `${p}/${o}/${m.value}`)).sort(),
     );
-    expect(await committed(groupId, topic, 4)).toEqual(ends.map(BigInt));
+    expect(await committedOffsets(raw, groupId, topic, 4)).toEqual(ends.map(BigInt));
 
     // kafka-go 0.2.1's Reader.Close never sends LeaveGroup (it dials the coordinator with the context it has just
     // cancelled), so the restarted reader's JoinGroup waits for the old members until their rebalance timeout (2 s here),
     // as it would on Kafka.
     await kafkaGo('produce', { topic }, { input: batch(24, 8) });
     const [again] = await kafkaGo<Consumed[][]>('group', { topic, group: groupId, members: 1, count: 8 }, { timeoutMs: 40_000 });
-    const newEnds = await Promise.all([0, 1, 2, 3].map(async (p) => (await storedBatches(topic, p)).reduce((n, b) => n + b.recordCount, 0)));
+    const newEnds = await Promise.all([0, 1, 2, 3].map(async (p) => (await storedBatches(raw, topic, p)).reduce((n, b) => n + b.recordCount, 0)));
     expect(again!.map((m) => `${m.partition}/${m.offset}/${m.value}`).sort()).toEqual(
       [0, 1, 2, 3].flatMap((p) => batch(24, 8).filter((m) => kafkaGoHashPartition(m.key, 4) === p).map((m, o) => `${p}/${ends[p]! + o}/${m.value}`)).sort(),
     );
-    expect(await committed(groupId, topic, 4)).toEqual(newEnds.map(BigInt));
+    expect(await committedOffsets(raw, groupId, topic, 4)).toEqual(newEnds.map(BigInt));
     expect(broker.recording.entries((e) => e.apiName === 'LeaveGroup' && e.clientId === 'kafka-go-compat')).toEqual([]);
   });
 

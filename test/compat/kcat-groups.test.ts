@@ -9,6 +9,7 @@ import { buildRecordBatch } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { KCAT_BIN, kcat, kcatAvailable } from '../helpers/kcat.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { committedOffsets } from '../helpers/stored.js';
 
 const suffix = `${process.pid}-${Date.now().toString(36)}`;
 const name = (base: string): string => `kcg-${base}-${suffix}`;
@@ -101,11 +102,6 @@ function assignedPartitions(assignment: Buffer, topic: string): number[] {
   return out.sort((a, b) => a - b);
 }
 
-async function committedOffsets(groupId: string, topic: string, partitions: number): Promise<bigint[]> {
-  const r = await raw.request(9, 5, { groupId, topics: [{ name: topic, partitionIndexes: Array.from({ length: partitions }, (_, i) => i) }], requireStable: false });
-  return r.topics[0].partitions.map((p: any) => p.committedOffset);
-}
-
 describe.skipIf(!kcatAvailable)('kcat balanced consumer (-G)', () => {
   it('consumes a topic completely, commits, and leaves the group', async () => {
     const topic = name('all');
@@ -115,7 +111,7 @@ describe.skipIf(!kcatAvailable)('kcat balanced consumer (-G)', () => {
     const got = r.stdout.split('\n').filter(Boolean).map((l) => l.split(':')[2]);
     expect(got.sort()).toEqual([...values].sort());
     // librdkafka commits what it consumed when it closes, then sends LeaveGroup.
-    expect(await committedOffsets(groupId, topic, 4)).toEqual([25n, 25n, 25n, 25n]);
+    expect(await committedOffsets(raw, groupId, topic, 4)).toEqual([25n, 25n, 25n, 25n]);
     expect((await describe1(groupId)).groupState).toBe('Empty');
     // A second run of the same group has nothing left to read.
     const again = await kcat(broker.bootstrapServers, ['-G', groupId, ...GROUP_X, '-e', '-f', '%p:%o:%s\\n', '-q', topic], { timeoutMs: 20_000 });

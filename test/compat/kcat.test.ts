@@ -14,12 +14,12 @@ import {
   crc32c,
   decodeRecords,
   RECORDS_OFFSET,
-  splitBatches,
   type BatchView,
 } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kcat, kcatAvailable, runKcat } from '../helpers/kcat.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { storedBatches } from '../helpers/stored.js';
 
 const SKIP_REASON = 'kcat not found on PATH (install kcat, or set KCAT_BIN) — skipping kcat compatibility tests';
 if (!kcatAvailable) console.warn(SKIP_REASON);
@@ -57,28 +57,6 @@ describe.skipIf(!kcatAvailable)(kcatAvailable ? 'kcat (librdkafka)' : SKIP_REASO
   async function createTopic(name: string, numPartitions: number): Promise<void> {
     const res = await raw.request(19, 7, { topics: [{ name, numPartitions, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 5000, validateOnly: false });
     expect(res.topics[0].errorCode).toBe(ErrorCode.NONE);
-  }
-
-  /** Every batch stored in a partition (raw Fetch v11 from offset 0). */
-  async function storedBatches(topic: string, partition: number): Promise<BatchView[]> {
-    const out: BatchView[] = [];
-    let offset = 0n;
-    for (let i = 0; i < 100; i++) {
-      const res = await raw.request(1, 11, {
-        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1n, partitionMaxBytes: 16 * 1024 * 1024 }] }],
-        forgottenTopicsData: [], rackId: '',
-      });
-      const p = res.responses[0].partitions[0];
-      expect(p.errorCode).toBe(ErrorCode.NONE);
-      const split = splitBatches(p.records);
-      if ('error' in split) throw new Error(split.message);
-      if (split.batches.length === 0) break;
-      out.push(...split.batches);
-      offset = split.batches.at(-1)!.lastOffset + 1n;
-      if (offset >= p.highWatermark) break;
-    }
-    return out;
   }
 
   /** kcat -C ... -e with FORMAT, split into rows of fields. */
@@ -129,7 +107,7 @@ describe.skipIf(!kcatAvailable)(kcatAvailable ? 'kcat (librdkafka)' : SKIP_REASO
       ['0', '3', 'user-4', 'NULL', 'trace=abc,empty=,trace=second'],
     ]);
     // What the broker stored, exactly (null key/value and an empty header value are distinct from absent).
-    const batches = await storedBatches(t, 0);
+    const batches = await storedBatches(raw, t, 0);
     const records = batches.flatMap((b) => decodeRecords(b.buf));
     expect(records.map((r) => [r.offset, r.key?.toString() ?? null, r.value?.toString() ?? null])).toEqual([
       [0n, 'user-1', '{"n":1}'],
@@ -171,7 +149,7 @@ describe.skipIf(!kcatAvailable)(kcatAvailable ? 'kcat (librdkafka)' : SKIP_REASO
       await createTopic(t, 1);
       const input = Array.from({ length: 100 }, (_, i) => `key-${i}:value-${i}`).join('\n');
       await kcat(bs, ['-P', '-t', t, '-p', '0', '-K', ':', '-X', 'linger.ms=50'], { input: `${input}\n` });
-      batches = await storedBatches(t, 0);
+      batches = await storedBatches(raw, t, 0);
     });
 
     it('100 lines from one kcat producer land as a few multi-record batches with contiguous offsets', () => {
@@ -244,10 +222,10 @@ describe.skipIf(!kcatAvailable)(kcatAvailable ? 'kcat (librdkafka)' : SKIP_REASO
     const codecs = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
     const codecOfBatches: number[][] = [];
     for (const name of codecs) {
-      const before = (await storedBatches(t, 0)).length;
+      const before = (await storedBatches(raw, t, 0)).length;
       const lines = Array.from({ length: 10 }, (_, i) => `${name}-${i}:${`${name} payload ${i} `.repeat(8)}`).join('\n');
       await kcat(bs, ['-P', '-t', t, '-p', '0', '-K', ':', '-z', name, '-X', 'linger.ms=50'], { input: `${lines}\n` });
-      codecOfBatches.push((await storedBatches(t, 0)).slice(before).map((b) => b.compression));
+      codecOfBatches.push((await storedBatches(raw, t, 0)).slice(before).map((b) => b.compression));
     }
     // librdkafka before the fix for confluentinc/librdkafka#4956 sends gzip/snappy/lz4 uncompressed unless the
     // broker advertises Produce v0; kafkalite does (legacy formats), so every codec must arrive compressed.
@@ -277,7 +255,7 @@ describe.skipIf(!kcatAvailable)(kcatAvailable ? 'kcat (librdkafka)' : SKIP_REASO
       topicData: [{ name: t, partitionData: [{ index: 0, records: gzipBatch(plain) }] }],
     });
     expect(res.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE);
-    expect((await storedBatches(t, 0)).map((b) => b.compression)).toEqual([CompressionType.Gzip]);
+    expect((await storedBatches(raw, t, 0)).map((b) => b.compression)).toEqual([CompressionType.Gzip]);
     const rows = await consume(['-t', t, '-p', '0', '-o', '2']);
     expect(rows.map((r) => r.slice(1, 6))).toEqual([2, 3, 4].map((i) => [String(i), `gk${i}`, `gzip value ${i}`, `i=${i}`, '1700000000000']));
   });

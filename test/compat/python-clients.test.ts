@@ -13,10 +13,14 @@
 // checked against what was produced and against what the broker stored (raw Fetch, OffsetFetch).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../../src/wire/error-codes.js';
-import { CompressionType, splitBatches, type BatchView } from '../../src/wire/record-batch.js';
+import { CompressionType } from '../../src/wire/record-batch.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { pythonModuleAvailable, runPython, PYTHON_BIN } from '../helpers/python.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { storedBatches, committedOffsets as committedBigints } from '../helpers/stored.js';
+
+/** Committed offsets by partition, as numbers (-1 = none). */
+const committedOffsets = async (group: string, topic: string, n: number): Promise<number[]> => (await committedBigints(raw, group, topic, n)).map(Number);
 
 const confluentAvailable = pythonModuleAvailable('confluent_kafka');
 const kafkaPythonAvailable = pythonModuleAvailable('kafka');
@@ -80,36 +84,6 @@ afterAll(async () => {
   raw?.close();
   await broker?.close();
 });
-
-/** Every batch stored in a partition, control batches included (raw Fetch v11 from offset 0, read_uncommitted). */
-async function storedBatches(topic: string, partition: number): Promise<BatchView[]> {
-  const out: BatchView[] = [];
-  let offset = 0n;
-  for (let i = 0; i < 100; i++) {
-    const res = await raw.request(1, 11, {
-      replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-      topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1n, partitionMaxBytes: 16 * 1024 * 1024 }] }],
-      forgottenTopicsData: [], rackId: '',
-    });
-    const p = res.responses[0].partitions[0];
-    expect(p.errorCode).toBe(ErrorCode.NONE);
-    const split = splitBatches(p.records);
-    if ('error' in split) throw new Error(split.message);
-    if (split.batches.length === 0) break;
-    out.push(...split.batches);
-    offset = split.batches.at(-1)!.lastOffset + 1n;
-    if (offset >= p.highWatermark) break;
-  }
-  return out;
-}
-
-/** Committed offsets of `group` for partitions 0..n-1 of `topic` (raw OffsetFetch v1; -1 = none). */
-async function committedOffsets(group: string, topic: string, n: number): Promise<number[]> {
-  const res = await raw.request(9, 1, { groupId: group, topics: [{ name: topic, partitionIndexes: [...Array(n).keys()] }] });
-  const parts = res.topics[0].partitions as { partitionIndex: number; committedOffset: bigint; errorCode: number }[];
-  for (const p of parts) expect(p.errorCode).toBe(ErrorCode.NONE);
-  return [...parts].sort((a, b) => a.partitionIndex - b.partitionIndex).map((p) => Number(p.committedOffset));
-}
 
 /** ListOffsets v2 latest for one partition: the high watermark (read_uncommitted) or last stable offset (read_committed). */
 async function latestOffset(topic: string, partition: number, isolationLevel: 0 | 1): Promise<number> {
@@ -230,7 +204,7 @@ describe.skipIf(!confluentAvailable)(confluentAvailable ? 'confluent-kafka-pytho
     expect(read).toEqual(asConsumed(messages, deliveries, 1));
 
     // What the broker stored: one batch per produce request per partition, with the client's timestamps.
-    const stored = await storedBatches(t, 1);
+    const stored = await storedBatches(raw, t, 1);
     expect(stored.reduce((n, b) => n + b.recordCount, 0)).toBe(5);
     expect(stored[0]!.baseTimestamp).toBe(1_700_000_000_001n);
     expect(stored.at(-1)!.maxTimestamp).toBe(1_700_000_002_000n);
@@ -284,7 +258,7 @@ describe.skipIf(!confluentAvailable)(confluentAvailable ? 'confluent-kafka-pytho
     expect(deliveries.map((d) => [d.error, d.partition, d.offset])).toEqual(messages.map((_, i) => [null, i % 2, Math.floor(i / 2)]));
     const pids = new Set<bigint>();
     for (const p of [0, 1]) {
-      const batches = await storedBatches(t, p);
+      const batches = await storedBatches(raw, t, p);
       let seq = 0;
       for (const b of batches) {
         pids.add(b.producerId);
@@ -317,7 +291,7 @@ describe.skipIf(!confluentAvailable)(confluentAvailable ? 'confluent-kafka-pytho
       [[null, 0, 6], [null, 1, 6]],
     ]);
     for (const p of [0, 1]) {
-      const batches = await storedBatches(t, p);
+      const batches = await storedBatches(raw, t, p);
       expect(batches.map((b) => [Number(b.baseOffset), b.isControl, b.isTransactional])).toEqual([
         [0, false, true], [2, true, true], [3, false, true], [5, true, true], [6, false, true], [7, true, true],
       ]);
@@ -362,7 +336,7 @@ describe.skipIf(!confluentAvailable)(confluentAvailable ? 'confluent-kafka-pytho
     const messages = Array.from({ length: 50 }, (_, i): Msg => ({ key: `k${i}`, value: `${codec} value ${i} `.repeat(10), partition: 0, headers: [['i', String(i)]] }));
     const deliveries = await ck<Delivery[]>('produce', { topic: t, messages, config: { 'compression.type': codec, 'linger.ms': 100 } });
     expect(deliveries.map((d) => d.offset)).toEqual(messages.map((_, i) => i));
-    const batches = await storedBatches(t, 0);
+    const batches = await storedBatches(raw, t, 0);
     expect(batches.map((b) => b.compression)).toEqual(batches.map(() => id));
     expect(batches.reduce((n, b) => n + b.recordCount, 0)).toBe(50);
     expect(await ck<Consumed[]>('read_all', { topic: t, partitions: 1 })).toEqual(asConsumed(messages, deliveries, 1));
@@ -505,7 +479,7 @@ describe.skipIf(!kafkaPythonAvailable)(kafkaPythonAvailable ? 'kafka-python 2.0.
       const messages = Array.from({ length: 50 }, (_, i): Msg => ({ key: `k${i}`, value: `${codec} value ${i} `.repeat(10), partition: 0, headers: [['i', String(i)]] }));
       const deliveries = await kp<Delivery[]>('produce', { topic: t, messages, config: { compression_type: codec, linger_ms: 100 } });
       expect(deliveries.map((d) => d.offset)).toEqual(messages.map((_, i) => i));
-      const batches = await storedBatches(t, 0);
+      const batches = await storedBatches(raw, t, 0);
       expect(batches.map((b) => b.compression)).toEqual(batches.map(() => id));
       expect(batches.reduce((n, b) => n + b.recordCount, 0)).toBe(50);
       expect((await kp('read_all', { topic: t, partitions: 1 })).messages).toEqual(asConsumed(messages, deliveries, 0));
@@ -528,7 +502,7 @@ describe.skipIf(!kafkaPythonAvailable)(kafkaPythonAvailable ? 'kafka-python 2.0.
     expect(deliveries.map((d) => [d.error, d.partition, d.offset])).toEqual(messages.map((_, i) => [null, i % 2, Math.floor(i / 2)]));
     // Stored as v2 batches, keeping the producer's codec; magic 0 messages get no timestamp (-1).
     for (const p of [0, 1]) {
-      const batches = await storedBatches(t, p);
+      const batches = await storedBatches(raw, t, p);
       expect(batches.map((b) => [b.magic, b.compression])).toEqual(batches.map(() => [2, CompressionType.Gzip]));
       expect(batches.reduce((n, b) => n + b.recordCount, 0)).toBe(5);
       if (magic === 0) expect(batches.map((b) => b.maxTimestamp)).toEqual(batches.map(() => -1n));

@@ -14,12 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readRecords } from '../../src/wire/batch-records.js';
 import { codecReady, Codec } from '../../src/wire/compression/index.js';
 import { ErrorCode } from '../../src/wire/error-codes.js';
-import { splitBatches, type BatchView } from '../../src/wire/record-batch.js';
 import { buildBatch } from '../../src/wire/batch-records.js';
 import type { RecordedRequest } from '../../src/admin/recording.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { buildGoClient, goPackageInstalled, goVersion, runProcess, type ProcessResult } from '../helpers/go-client.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { storedBatches } from '../helpers/stored.js';
 
 const { Kafka, logLevel } = kafkajs;
 const SARAMA = 'github.com/Shopify/sarama';
@@ -120,32 +120,10 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, { ti
     expect(res.topics[0].errorCode).toBe(ErrorCode.NONE);
   }
 
-  /** Every batch stored in a partition, as stored (raw Fetch v11 from offset 0). */
-  async function storedBatches(topic: string, partition: number): Promise<BatchView[]> {
-    const out: BatchView[] = [];
-    let offset = 0n;
-    for (let i = 0; i < 100; i++) {
-      const res = await raw.request(1, 11, {
-        replicaId: -1, maxWaitMs: 0, minBytes: 0, maxBytes: 64 * 1024 * 1024, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
-        topics: [{ topic, partitions: [{ partition, currentLeaderEpoch: -1, fetchOffset: offset, logStartOffset: -1n, partitionMaxBytes: 16 * 1024 * 1024 }] }],
-        forgottenTopicsData: [], rackId: '',
-      });
-      const p = res.responses[0].partitions[0];
-      expect(p.errorCode).toBe(ErrorCode.NONE);
-      const split = splitBatches(p.records ?? Buffer.alloc(0));
-      if ('error' in split) throw new Error(split.message);
-      if (split.batches.length === 0) break;
-      out.push(...split.batches);
-      offset = split.batches.at(-1)!.lastOffset + 1n;
-      if (offset >= p.highWatermark) break;
-    }
-    return out;
-  }
-
   /** The stored records of a partition: [offset, key, value, headers]. */
   async function storedRecords(topic: string, partition: number): Promise<[number, string | null, string | null, [string, string][]][]> {
     const out: [number, string | null, string | null, [string, string][]][] = [];
-    for (const b of await storedBatches(topic, partition)) {
+    for (const b of await storedBatches(raw, topic, partition)) {
       for (const r of readRecords(b.buf)) {
         out.push([Number(r.offset), r.key?.toString() ?? null, r.value?.toString() ?? null, r.headers.map((h) => [h.key, h.value?.toString() ?? ''] as [string, string])]);
       }
@@ -314,7 +292,7 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, { ti
     const T = Date.now() - 3_600_000;
     const ts = [T, T + 2000, T + 3000, T + 1500];
     await sarama('produce', version, { topic }, { input: ts.map((timestamp, i) => ({ key: `t${i}`, value: `v${i}`, partition: 0, headers: [], timestamp })) });
-    const batches = await storedBatches(topic, 0);
+    const batches = await storedBatches(raw, topic, 0);
     expect(batches.map((b) => [b.timestampType, b.maxTimestamp])).toEqual(ts.map((t) => [0, BigInt(t)]));
     const times = [T - 1, T, T + 1, T + 1500, T + 2000, T + 2500, T + 3000, T + 3001];
     const r = await sarama('offsets', version, { topic, partition: 0, times: times.join(',') });
@@ -345,7 +323,7 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, { ti
     expect(sent).toEqual(expected);
 
     for (const p of [0, 1]) {
-      const batches = await storedBatches(topic, p);
+      const batches = await storedBatches(raw, topic, p);
       expect(batches.map((b) => b.compression)).toEqual(batches.map(() => codecIds[compression]));
       expect(batches.length).toBeLessThan(count / 2); // sarama batched several messages per request
       expect(batches.every((b) => b.crcValid)).toBe(true);
@@ -385,7 +363,7 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, { ti
     expect(await saramaError('async-produce', '2.1.0', { topic, partitions: 1, count: 3, compression: 'zstd' })).toBe(
       'sarama-client async-produce: produce error: kafka server: The requesting client does not support the compression type of given partition.',
     );
-    expect(await storedBatches(topic, 0)).toEqual([]);
+    expect(await storedBatches(raw, topic, 0)).toEqual([]);
 
     // A zstd batch from a newer producer (Produce v9) is served to Fetch v4 as stored; sarama decompresses it.
     await codecReady(Codec.Zstd);
@@ -395,7 +373,7 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, { ti
       expect(res.responses[0].partitionResponses[0].errorCode).toBe(ErrorCode.NONE);
     };
     await produceZstd(topic);
-    expect((await storedBatches(topic, 0)).map((b) => b.compression)).toEqual([Codec.Zstd]);
+    expect((await storedBatches(raw, topic, 0)).map((b) => b.compression)).toEqual([Codec.Zstd]);
     const got = await sarama<{ messages: Consumed[] }>('consume', '2.1.0', { topic, partitions: 1, count: 3 });
     expect(got.messages.map((m) => [m.offset, m.key, m.value])).toEqual([0, 1, 2].map((i) => [i, `z${i}`, `zstd value ${i} `.repeat(10)]));
 
@@ -447,8 +425,8 @@ describe.skipIf(!available)(available ? 'sarama 1.22.1 (Go)' : SKIP_REASON, { ti
     expect(r.second).toEqual([{ key: 'b-k0', value: 'b-v0', partition: 0, offset: 10 }]);
     expect(broker.recording.entries((e) => e.apiName === 'InitProducerId' && e.clientId === `sarama-compat-${version}`).length - before).toBe(2);
 
-    const p0 = await storedBatches(topic, 0);
-    const p1 = await storedBatches(topic, 1);
+    const p0 = await storedBatches(raw, topic, 0);
+    const p1 = await storedBatches(raw, topic, 1);
     const firstBatches = [...p0.slice(0, -1), ...p1];
     const pid = firstBatches[0].producerId;
     expect(pid).toBeGreaterThanOrEqual(0n);
