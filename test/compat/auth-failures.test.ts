@@ -16,7 +16,7 @@ import { encodeRequestFrame } from '../../src/wire/header.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kcatAvailable, runKcat } from '../helpers/kcat.js';
 import { RawClient } from '../helpers/raw-client.js';
-import { connectTls, devCerts, listenerPort, opensslAvailable, saslClient, saslLogin } from '../helpers/sasl.js';
+import { connectTls, devCerts, listenerPort, opensslAvailable, rawSaslToken, saslClient, saslLogin } from '../helpers/sasl.js';
 
 const { Kafka, logLevel } = kafkajs;
 const ALICE = { mechanism: 'SCRAM-SHA-256', username: 'alice', password: 'alice-secret' } as const;
@@ -240,34 +240,10 @@ describe.skipIf(!opensslAvailable)('TLS listener', () => {
 });
 
 describe('raw SASL tokens after SaslHandshake v0 (pre-KIP-152)', () => {
-  /** Sends one size-prefixed raw token and resolves with the size-prefixed raw answer (or rejects when the connection closes). */
-  function rawToken(c: RawClient, token: Buffer): Promise<Buffer> {
-    return new Promise((resolve, reject) => {
-      let buf = Buffer.alloc(0);
-      // The raw client's own reader expects Kafka responses: take the socket over for this answer.
-      const own = c.socket.listeners('data') as ((d: Buffer) => void)[];
-      c.socket.removeAllListeners('data');
-      const onData = (d: Buffer): void => {
-        buf = Buffer.concat([buf, d]);
-        if (buf.length >= 4 && buf.length >= 4 + buf.readInt32BE(0)) {
-          c.socket.off('data', onData);
-          for (const l of own) c.socket.on('data', l);
-          resolve(buf.subarray(4, 4 + buf.readInt32BE(0)));
-        }
-      };
-      c.socket.on('data', onData);
-      c.socket.once('close', () => reject(new Error('connection closed')));
-      const frame = Buffer.alloc(4 + token.length);
-      frame.writeInt32BE(token.length, 0);
-      token.copy(frame, 4);
-      c.socket.write(frame);
-    });
-  }
-
   it('PLAIN: one token, an empty answer, then Kafka requests', async () => {
     const c = await RawClient.connect(sasl);
     expect((await c.request(17, 0, { mechanism: 'PLAIN' })).errorCode).toBe(0);
-    expect((await rawToken(c, Buffer.from('\u0000bob\u0000bob-secret'))).length).toBe(0);
+    expect((await rawSaslToken(c, Buffer.from('\u0000bob\u0000bob-secret'))).length).toBe(0);
     expect((await c.request(3, 1, { topics: [] })).brokers[0].port).toBe(sasl);
     c.close();
   });
@@ -276,8 +252,8 @@ describe('raw SASL tokens after SaslHandshake v0 (pre-KIP-152)', () => {
     const c = await RawClient.connect(sasl);
     await c.request(17, 0, { mechanism: 'SCRAM-SHA-512' });
     const client = new ScramClient(scramMechanism('SCRAM-SHA-512')!, 'alice', 'alice-secret');
-    const serverFirst = await rawToken(c, client.first());
-    const serverFinal = await rawToken(c, client.final(serverFirst));
+    const serverFirst = await rawSaslToken(c, client.first());
+    const serverFinal = await rawSaslToken(c, client.final(serverFirst));
     expect(client.verify(serverFinal)).toBe(true);
     expect((await c.request(3, 1, { topics: [] })).brokers).toHaveLength(1);
     c.close();
@@ -286,7 +262,7 @@ describe('raw SASL tokens after SaslHandshake v0 (pre-KIP-152)', () => {
   it('a wrong password closes the connection without an answer', async () => {
     const c = await RawClient.connect(sasl);
     await c.request(17, 0, { mechanism: 'PLAIN' });
-    await expect(rawToken(c, Buffer.from('\u0000bob\u0000wrong'))).rejects.toThrow('connection closed');
+    await expect(rawSaslToken(c, Buffer.from('\u0000bob\u0000wrong'))).rejects.toThrow('connection closed');
   });
 });
 
