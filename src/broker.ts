@@ -173,6 +173,7 @@ export class Broker {
     await this.groups.load();
     this.transactions.load();
     consumerGroups(this).load();
+    this.startProducerExpiry();
     this.security.load();
     // With an authorizer, each handler is wrapped with its authorization rule; otherwise the table is used as it is.
     const dispatch = (this.dispatch = createDispatcher(this, this.security.wrapHandlers(this.handlers, this)));
@@ -200,6 +201,26 @@ export class Broker {
       },
       'broker started',
     );
+  }
+
+  /** Every partition in the store (internal topics included). */
+  private *allPartitions(): Generator<PartitionLog> {
+    for (const t of this.store.topics()) {
+      for (let p = 0; p < t.numPartitions; p++) {
+        const log = this.store.partition(t.name, p);
+        if (log) yield log;
+      }
+    }
+  }
+
+  /** producer.id.expiration.ms, checked every producer.id.expiration.check.interval.ms (Kafka's PeriodicProducerExpirationCheck). */
+  private startProducerExpiry(): void {
+    const timer = setInterval(() => {
+      const removed = this.producers.removeExpired(this.allPartitions(), Date.now(), this.config.producerIdExpirationMs);
+      if (removed > 0) this.logger.info({ removed, producerIdExpirationMs: this.config.producerIdExpirationMs }, 'expired idle producer ids (producer.id.expiration.ms)');
+    }, this.config.producerIdExpirationCheckIntervalMs);
+    timer.unref();
+    this.abort.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
   }
 
   async close(): Promise<void> {

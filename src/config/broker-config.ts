@@ -33,6 +33,9 @@ export interface BrokerConfig {
   socketRequestMaxBytes: number;
   /** `connections.max.idle.ms`: connections with no traffic for this long are closed; negative: never. */
   connectionsMaxIdleMs: number;
+  /** `producer.id.expiration.ms` / `producer.id.expiration.check.interval.ms`: idempotent producer state is forgotten after this long without a write. */
+  producerIdExpirationMs: number;
+  producerIdExpirationCheckIntervalMs: number;
   /** Requests a connection may have in flight before the broker stops reading from it. */
   maxInFlightRequests: number;
   /** `log.segment.bytes` / `log.roll.ms`: defaults for topics without their own. */
@@ -150,6 +153,8 @@ export const DEFAULT_CONFIG: BrokerConfig = {
   messageMaxBytes: 1048588,
   socketRequestMaxBytes: 104857600,
   connectionsMaxIdleMs: 600000,
+  producerIdExpirationMs: 86400000,
+  producerIdExpirationCheckIntervalMs: 600000,
   maxInFlightRequests: 100,
   logSegmentBytes: 1073741824,
   logRollMs: 604800000,

@@ -130,6 +130,8 @@ function catalog(): BrokerConfigDef[] {
     b('auto.create.topics.enable', 'boolean', 'true', 'read-only', 'Enable auto creation of topic on the server.', { field: 'autoCreateTopics' }),
     b('delete.topic.enable', 'boolean', 'true', 'read-only', 'Enables delete topic. Delete topic through the admin tool will have no effect if this config is turned off.', { field: 'deleteTopicEnable' }),
     b('socket.request.max.bytes', 'int', '104857600', 'read-only', 'The maximum number of bytes in a socket request.', { field: 'socketRequestMaxBytes', validate: atLeast(1n) }),
+    b('producer.id.expiration.ms', 'int', '86400000', 'read-only', 'The time in ms that a topic partition leader will wait before expiring producer IDs. Producer IDs will not expire while a transaction associated to them is still ongoing.', { field: 'producerIdExpirationMs', validate: atLeast(1n) }),
+    b('producer.id.expiration.check.interval.ms', 'int', '600000', 'read-only', 'The interval at which to remove producer IDs that have expired due to producer.id.expiration.ms passing.', { field: 'producerIdExpirationCheckIntervalMs', validate: atLeast(1n) }),
     b('connections.max.idle.ms', 'long', '600000', 'read-only', 'Idle connections timeout: the server socket processor threads close the connections that idle more than this', { field: 'connectionsMaxIdleMs' }),
     // Group coordinator.
     b('group.initial.rebalance.delay.ms', 'int', '3000', 'read-only', 'The amount of time the group coordinator will wait for more consumers to join a new group before performing the first rebalance.', { field: 'groupInitialRebalanceDelayMs', validate: atLeast(0n) }),

@@ -196,6 +196,24 @@ export class PartitionProducerState {
     return out;
   }
 
+  /**
+   * Kafka's removeExpiredProducers: forgets producers with no open transaction
+   * whose last batch or marker timestamp is `expirationMs` or more before `nowMs`
+   * (producer.id.expiration.ms). Their next batch is accepted as from a new
+   * producer, as Kafka does. Returns how many were removed.
+   */
+  removeExpired(nowMs: number, expirationMs: number): number {
+    const cutoff = BigInt(nowMs - expirationMs);
+    let n = 0;
+    for (const [id, e] of this.producers) {
+      if (e.currentTxnFirstOffset === null && e.lastTimestamp <= cutoff) {
+        this.producers.delete(id);
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** Drops aborted-index entries wholly below the log start (retention removed their data). */
   pruneBelow(logStartOffset: bigint): void {
     let n = 0;
@@ -305,6 +323,13 @@ export class ProducerStateManager {
   /** Whether the state of this partition has been built (tests, snapshots). */
   isLoaded(log: PartitionLog): boolean {
     return this.states.has(log);
+  }
+
+  /** removeExpired over the given partitions whose state is built (the others have nothing in memory). */
+  removeExpired(logs: Iterable<PartitionLog>, nowMs: number, expirationMs: number): number {
+    let n = 0;
+    for (const log of logs) n += this.states.get(log)?.removeExpired(nowMs, expirationMs) ?? 0;
+    return n;
   }
 
   private scan(s: PartitionProducerState, from: bigint, to: bigint): void {

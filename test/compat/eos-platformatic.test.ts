@@ -70,3 +70,32 @@ describe('@platformatic/kafka', () => {
     expect(dt.transactionStates[0]).toMatchObject({ errorCode: 0, transactionState: 'CompleteCommit' });
   });
 });
+
+describe('producer.id.expiration.ms', () => {
+  it('an idle idempotent producer drops out of DescribeProducers; writing again, it starts afresh without an error', async () => {
+    const b = await startTestBroker({ producerIdExpirationMs: 400, producerIdExpirationCheckIntervalMs: 50 });
+    const r = await RawClient.connect(b.port);
+    const adm = new Admin({ clientId: 'eos-plt-expiry-admin', bootstrapBrokers: [b.bootstrapServers], retries: 0 });
+    const producer = new Producer({ clientId: 'eos-plt-expiry', bootstrapBrokers: [b.bootstrapServers], serializers: stringSerializers, idempotent: true });
+    const topic = topicName('expiry');
+    const active = async () => (await r.request(61, 0, { topics: [{ name: topic, partitionIndexes: [0] }] })).topics[0].partitions[0].activeProducers as { producerId: bigint; lastSequence: number }[];
+    try {
+      await adm.createTopics({ topics: [topic], partitions: 1, replicas: 1 });
+      await producer.send({ messages: [{ topic, value: 'a', partition: 0 }] });
+      const [first] = await active();
+      expect(first).toMatchObject({ lastSequence: 0 });
+      const deadline = Date.now() + 5000;
+      while ((await active()).length > 0 && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+      expect(await active()).toEqual([]);
+      // The producer goes on with sequence 1, which the broker accepts from an unknown producer (Kafka >= 2.5).
+      await producer.send({ messages: [{ topic, value: 'b', partition: 0 }] });
+      expect(await active()).toEqual([expect.objectContaining({ producerId: first!.producerId, lastSequence: 1 })]);
+      expect((await consume(r, topic, 0, 0)).values).toEqual(['a', 'b']);
+    } finally {
+      await producer.close();
+      await adm.close();
+      r.close();
+      await b.close();
+    }
+  });
+});

@@ -6,10 +6,11 @@ import { MemoryPartitionLog } from '../../src/log/memory-store.js';
 import { ErrorCode } from '../../src/wire/error-codes.js';
 import { BatchView, buildRecordBatch } from '../../src/wire/record-batch.js';
 
-function batch(o: { pid?: bigint; epoch?: number; seq?: number; count?: number; txn?: boolean }): BatchView {
+function batch(o: { pid?: bigint; epoch?: number; seq?: number; count?: number; txn?: boolean; ts?: bigint }): BatchView {
   const n = o.count ?? 1;
   return new BatchView(
     buildRecordBatch({
+      ...(o.ts !== undefined ? { baseTimestamp: o.ts } : {}),
       records: Array.from({ length: n }, (_, i) => ({ key: null, value: Buffer.from(`v${i}`) })),
       producerId: o.pid ?? 7n,
       producerEpoch: o.epoch ?? 0,
@@ -84,6 +85,23 @@ describe('producer state', () => {
     const log = new MemoryPartitionLog('t', 0);
     produce(m, log, batch({ seq: 2147483646, count: 2 }));
     expect(produce(m, log, batch({ seq: 0 })).errorCode).toBe(ErrorCode.NONE);
+  });
+
+  it('producer.id.expiration.ms: forgets producers idle that long unless a transaction is open; they start afresh', () => {
+    const m = new ProducerStateManager({ verifyTransaction: verifyAll });
+    const log = new MemoryPartitionLog('t', 0);
+    const T = 1_700_000_000_000n;
+    expect(produce(m, log, batch({ pid: 7n, seq: 0, count: 2, ts: T })).errorCode).toBe(ErrorCode.NONE);
+    expect(produce(m, log, batch({ pid: 8n, seq: 0, txn: true, ts: T })).errorCode).toBe(ErrorCode.NONE);
+    const idle = Number(T) + 1000; // the batches' (max) timestamps are T
+    expect(m.removeExpired([log], idle - 1, 1000)).toBe(0);
+    expect(m.removeExpired([log], idle, 1000)).toBe(1);
+    expect([...m.stateOf(log).producers.keys()]).toEqual([8n]); // the open transaction keeps its producer
+    // Producer 7 is unknown now: any first sequence is accepted, as from a new producer (Kafka >= 2.5).
+    expect(produce(m, log, batch({ pid: 7n, seq: 5, ts: T + 5000n })).errorCode).toBe(ErrorCode.NONE);
+    expect(m.stateOf(log).producers.get(7n)!.lastSeq).toBe(5);
+    // Partitions whose state was never built are skipped.
+    expect(m.removeExpired([new MemoryPartitionLog('other', 0)], idle * 2, 1)).toBe(0);
   });
 
   it('transactional batches need the coordinator to know the partition is in the transaction', () => {
