@@ -422,8 +422,14 @@ func runAsyncProduce() (interface{}, error) {
 			}
 		}
 	}()
+	return collectAsync(p, *count, "produce")
+}
+
+// collectAsync waits for n acknowledgements from p, closes it, and returns them by
+// partition and offset; the first error closes p and fails the run.
+func collectAsync(p sarama.AsyncProducer, n int, what string) ([]asyncProduced, error) {
 	out := []asyncProduced{}
-	for len(out) < *count {
+	for len(out) < n {
 		select {
 		case m := <-p.Successes():
 			k, _ := m.Key.Encode()
@@ -431,7 +437,7 @@ func runAsyncProduce() (interface{}, error) {
 			out = append(out, asyncProduced{string(k), string(v), m.Partition, m.Offset})
 		case e := <-p.Errors():
 			p.AsyncClose()
-			return nil, fmt.Errorf("produce error: %v", e.Err)
+			return nil, fmt.Errorf("%s error: %v", what, e.Err)
 		}
 	}
 	if err := p.Close(); err != nil {
@@ -476,28 +482,7 @@ func runIdempotent() (interface{}, error) {
 					Key: sarama.StringEncoder(fmt.Sprintf("%s-k%d", prefix, i)), Value: sarama.StringEncoder(fmt.Sprintf("%s-v%d", prefix, i))}
 			}
 		}()
-		out := []asyncProduced{}
-		for len(out) < n {
-			select {
-			case m := <-p.Successes():
-				k, _ := m.Key.Encode()
-				v, _ := m.Value.Encode()
-				out = append(out, asyncProduced{string(k), string(v), m.Partition, m.Offset})
-			case e := <-p.Errors():
-				p.AsyncClose()
-				return nil, fmt.Errorf("idempotent produce error: %v", e.Err)
-			}
-		}
-		if err := p.Close(); err != nil {
-			return nil, err
-		}
-		sort.Slice(out, func(i, j int) bool {
-			if out[i].Partition != out[j].Partition {
-				return out[i].Partition < out[j].Partition
-			}
-			return out[i].Offset < out[j].Offset
-		})
-		return out, nil
+		return collectAsync(p, n, "idempotent produce")
 	}
 	first, err := send(*count, "a")
 	if err != nil {
