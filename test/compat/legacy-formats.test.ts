@@ -18,6 +18,7 @@ import { recompressBatch } from '../../src/wire/batch-records.js';
 import { startTestBroker, type TestBroker } from '../helpers/broker.js';
 import { kcat, kcatAvailable } from '../helpers/kcat.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { handMessage as message } from '../helpers/legacy-message.js';
 
 const require = createRequire(import.meta.url);
 const snappyjs = require('snappyjs') as { compress(b: Buffer): Buffer };
@@ -43,28 +44,6 @@ afterAll(async () => {
 
 // ---------------------------------------------------------------------------
 // Hand-built messages
-
-/** offset | size | crc | magic | attributes | [timestamp] | key | value, CRC-32 from zlib. */
-function message(offset: bigint, magic: 0 | 1, attributes: number, timestamp: bigint, key: Buffer | null, value: Buffer | null): Buffer {
-  const parts: Buffer[] = [Buffer.from([magic, attributes])];
-  if (magic === 1) {
-    const ts = Buffer.alloc(8);
-    ts.writeBigInt64BE(timestamp);
-    parts.push(ts);
-  }
-  for (const x of [key, value]) {
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(x === null ? -1 : x.length);
-    parts.push(len);
-    if (x) parts.push(x);
-  }
-  const body = Buffer.concat(parts);
-  const head = Buffer.alloc(16);
-  head.writeBigInt64BE(offset, 0);
-  head.writeInt32BE(4 + body.length, 8);
-  head.writeUInt32BE(zlib.crc32(body), 12);
-  return Buffer.concat([head, body]);
-}
 
 /** An LZ4 frame as Kafka's Java client wrote it before KIP-57 (magic 0): FLG 0x60, BD 64 KiB, HC over magic + descriptor, one stored block. */
 function brokenHcLz4Frame(data: Buffer): Buffer {

@@ -20,32 +20,11 @@ import {
   type LegacyMessage,
 } from '../../src/wire/legacy-records.js';
 import { BatchView, TIMESTAMP_TYPE_BIT, buildRecordBatch, decodeRecords, setLogAppendTime } from '../../src/wire/record-batch.js';
+import { handMessage } from '../helpers/legacy-message.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const T = 1_700_000_000_000n;
 const b = (s: string): Buffer => Buffer.from(s);
-
-/** A message-set entry written out by hand, field by field, with zlib's CRC-32 (independent of the crc-32 package). */
-function handMessage(offset: bigint, magic: 0 | 1, attributes: number, timestamp: bigint | null, key: Buffer | null, value: Buffer | null): Buffer {
-  const parts: Buffer[] = [Buffer.from([magic, attributes])];
-  if (magic === 1) {
-    const ts = Buffer.alloc(8);
-    ts.writeBigInt64BE(timestamp ?? -1n);
-    parts.push(ts);
-  }
-  for (const x of [key, value]) {
-    const len = Buffer.alloc(4);
-    len.writeInt32BE(x === null ? -1 : x.length);
-    parts.push(len);
-    if (x) parts.push(x);
-  }
-  const body = Buffer.concat(parts);
-  const head = Buffer.alloc(16);
-  head.writeBigInt64BE(offset, 0);
-  head.writeInt32BE(4 + body.length, 8);
-  head.writeUInt32BE(zlib.crc32(body), 12);
-  return Buffer.concat([head, body]);
-}
 
 function ok<T>(x: T | { error: string; message: string }): T {
   if (x && typeof x === 'object' && 'error' in x) throw new Error(`${x.error}: ${x.message}`);
